@@ -1,0 +1,65 @@
+/**
+ * The middy middleware that admits a request: a valid bearer token (401
+ * otherwise) carrying the operation's permission (403 otherwise).
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { FetchError, JwtBaseError, JwtExpiredError, JwtNotBeforeError } from 'aws-jwt-verify/error';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../http/errors';
+import type { Permission } from './permissions';
+import { createVerifier, type TokenVerifier } from './verifier';
+
+// Built on first use, not at import, so that public functions never pay for it
+// and a misconfigured stage fails on the first authenticated request with a logged 500.
+let verifier: TokenVerifier | undefined;
+
+const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/;
+/** Real Auth0 access tokens are ~1 KB; anything far beyond is not worth parsing. */
+const MAX_TOKEN_LENGTH = 8192;
+
+const bearerToken = (header: string | undefined): string => {
+  if (header === undefined || header.trim() === '') {
+    throw new UnauthorizedError('This request needs an access token: send "Authorization: Bearer <token>".');
+  }
+  const match = BEARER.exec(header);
+  if (match?.[1] === undefined || match[1].length > MAX_TOKEN_LENGTH) {
+    throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', 'invalid_token');
+  }
+  return match[1];
+};
+
+const verifyToken = async (token: string): Promise<JwtPayload> => {
+  verifier ??= createVerifier();
+  try {
+    return await verifier.verify(token);
+  } catch (error) {
+    if (error instanceof FetchError) {
+      throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', 5);
+    }
+    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', 'invalid_token');
+    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', 'invalid_token');
+    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', 'invalid_token');
+    throw error;
+  }
+};
+
+/** The `permissions` claim as Auth0 puts it in access tokens; anything else grants nothing. */
+export const grantedPermissions = (payload: JwtPayload): string[] => {
+  const claim = payload.permissions;
+  return Array.isArray(claim) ? claim.filter((p): p is string => typeof p === 'string') : [];
+};
+
+export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
+  before: async (request) => {
+    const payload = await verifyToken(bearerToken(request.event.headers.authorization));
+    if (!grantedPermissions(payload).includes(permission)) {
+      throw new ForbiddenError(`This action needs the ${permission} permission.`);
+    }
+  },
+});
+
+/** For tests that switch key material between cases. */
+export const resetVerifierForTests = (): void => {
+  verifier = undefined;
+};

@@ -1,0 +1,92 @@
+/**
+ * Runtime configuration, read once from the environment when a function is
+ * loaded. A missing or contradictory setting fails the cold start loudly
+ * rather than surfacing later as a confusing 500 on some request.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const readEnv = (name: string): string | undefined => {
+  const value = process.env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+};
+
+const requireEnv = (name: string): string => {
+  const value = readEnv(name);
+  if (value === undefined) throw new ConfigError(`Environment variable ${name} must be set.`);
+  return value;
+};
+
+/** Issuer and audience of the tokens that `npm run token` mints for local development. */
+export const LOCAL_ISSUER = 'https://ensemble.local/';
+export const LOCAL_AUDIENCE = 'ensemble-local-api';
+
+export type AuthConfig =
+  | { mode: 'auth0'; issuer: string; audience: string; jwksUri: string }
+  | { mode: 'local'; issuer: string; audience: string; keysDir: string };
+
+/**
+ * Auth0 mode whenever AUTH0_DOMAIN and API_AUDIENCE are set. Otherwise local
+ * mode, which trusts a key pair generated on this machine, and is therefore
+ * allowed only inside serverless-offline (which sets IS_OFFLINE) or the test
+ * suite (ENSEMBLE_TEST). A deployed Lambda never has either, and `serverless
+ * package` refuses to build without the Auth0 settings, so a deployed stage
+ * cannot end up trusting local tokens.
+ */
+export const readAuthConfig = (): AuthConfig => {
+  const domain = readEnv('AUTH0_DOMAIN');
+  const audience = readEnv('API_AUDIENCE');
+  if (domain !== undefined || audience !== undefined) {
+    if (domain === undefined || audience === undefined) {
+      throw new ConfigError('AUTH0_DOMAIN and API_AUDIENCE must be set together.');
+    }
+    const host = domain.replace(/^https?:\/\//, '').replace(/\/+$/, '');
+    return {
+      mode: 'auth0',
+      issuer: `https://${host}/`,
+      audience,
+      jwksUri: `https://${host}/.well-known/jwks.json`,
+    };
+  }
+  const offline = readEnv('IS_OFFLINE') === 'true' || readEnv('ENSEMBLE_TEST') === 'true';
+  const inRealLambda = readEnv('AWS_EXECUTION_ENV')?.startsWith('AWS_Lambda') ?? false;
+  if (!offline || inRealLambda) {
+    throw new ConfigError(
+      'AUTH0_DOMAIN and API_AUDIENCE must be set: local tokens are accepted only by serverless-offline and the tests.',
+    );
+  }
+  return {
+    mode: 'local',
+    issuer: LOCAL_ISSUER,
+    audience: LOCAL_AUDIENCE,
+    keysDir: readEnv('ENSEMBLE_KEYS_DIR') ?? '.local/keys',
+  };
+};
+
+export interface DataConfig {
+  actorsTable: string;
+  moviesTable: string;
+  /** DynamoDB Local's URL in development; unset in AWS. */
+  endpoint: string | undefined;
+}
+
+export const readDataConfig = (): DataConfig => ({
+  actorsTable: requireEnv('ACTORS_TABLE'),
+  moviesTable: requireEnv('MOVIES_TABLE'),
+  endpoint: readEnv('DYNAMODB_ENDPOINT'),
+});
+
+/**
+ * Key for the HMAC that makes list cursors tamper-evident. Cursors hold only
+ * a position in a public list, so this is an integrity check, not a secret:
+ * a forged cursor can at most start a list somewhere a real one could.
+ */
+export const cursorKey = (): string => readEnv('CURSOR_KEY') ?? 'ensemble-cursor-v1';
+
+export const allowedOrigins = (): string[] =>
+  (readEnv('ALLOWED_ORIGINS') ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');

@@ -1,0 +1,181 @@
+/** Actors: reads, writes and lists, with their uniqueness, search words and cast links kept in step. */
+import { ulid } from 'ulid';
+import { ageOn, latestBirthDateForAge, todayUtc } from '../domain/dates';
+import { ConflictError, NotFoundError } from '../http/errors';
+import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
+import { sortedIds, unlinkWrite } from './cast';
+import { tables } from './client';
+import { readPage, type DynamoFilter } from './pages';
+import {
+  comparableText,
+  getRecord,
+  identityChanged,
+  identityCreated,
+  identityRemoved,
+  listPartition,
+  readTotal,
+  recordDelete,
+  recordKey,
+  recordPut,
+  recordUpdate,
+  searchWords,
+  type Identity,
+  type StoredRecord,
+} from './records';
+import { checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
+
+export interface ActorRecord extends StoredRecord {
+  name: string;
+  gender: string;
+  /** Case-folded gender, for the `gender` filter. */
+  gender_key: string;
+  birth_date: string;
+  movie_ids?: Set<string>;
+}
+
+/** The actor as the API shows it. */
+export interface Actor {
+  id: string;
+  name: string;
+  gender: string;
+  birth_date: string;
+  age: number;
+  movie_ids: string[];
+  created_at: string;
+  updated_at: string;
+  version: number;
+}
+
+const KIND = 'ACTOR';
+
+export const presentActor = (record: ActorRecord, today = todayUtc()): Actor => ({
+  id: record.id,
+  name: record.name,
+  gender: record.gender,
+  birth_date: record.birth_date,
+  age: ageOn(record.birth_date, today),
+  movie_ids: sortedIds(record.movie_ids),
+  created_at: record.created_at,
+  updated_at: record.updated_at,
+  version: record.version,
+});
+
+const identityOf = (name: string): Identity => ({ unique: comparableText(name), words: searchWords(name) });
+
+const duplicateName = (name: string) => () => new ConflictError(`An actor named "${name}" already exists.`);
+
+const notFound = (id: string) => new NotFoundError(`No actor has the id ${id}.`);
+
+export const getActor = async (id: string): Promise<ActorRecord> => {
+  const record = await getRecord<ActorRecord>(tables.actors, KIND, id);
+  if (record === undefined) throw notFound(id);
+  return record;
+};
+
+export const createActor = async (input: ActorCreate): Promise<ActorRecord> => {
+  const now = new Date().toISOString();
+  const id = ulid();
+  const record: ActorRecord = {
+    ...recordKey(KIND, id),
+    gsi1pk: listPartition(KIND),
+    gsi1sk: id,
+    id,
+    name: input.name,
+    gender: input.gender,
+    gender_key: comparableText(input.gender),
+    birth_date: input.birth_date,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  } as ActorRecord;
+  await transactWrite([
+    recordPut(tables.actors, record),
+    ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
+  ]);
+  return record;
+};
+
+export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>
+  withFreshReads(async () => {
+    const current = await getActor(id);
+    checkExpectedVersion(current.version, expectedVersion, 'actor');
+    const next = { ...current, ...changes };
+    const changed = (['name', 'gender', 'birth_date'] as const).filter((field) => next[field] !== current[field]);
+    if (changed.length === 0) return current;
+    const now = new Date().toISOString();
+    await transactWrite([
+      recordUpdate(
+        tables.actors,
+        KIND,
+        current,
+        { name: next.name, gender: next.gender, gender_key: comparableText(next.gender), birth_date: next.birth_date },
+        now,
+        onChangedMeanwhile(expectedVersion, 'actor'),
+      ),
+      ...identityChanged(tables.actors, KIND, id, identityOf(current.name), identityOf(next.name), duplicateName(next.name)),
+    ]);
+    return { ...next, gender_key: comparableText(next.gender), version: current.version + 1, updated_at: now };
+  });
+
+/** Deletes the actor and takes them out of every cast, in one transaction. */
+export const deleteActor = (id: string, expectedVersion?: number): Promise<void> =>
+  withFreshReads(async () => {
+    const current = await getActor(id);
+    checkExpectedVersion(current.version, expectedVersion, 'actor');
+    const now = new Date().toISOString();
+    await transactWrite([
+      recordDelete(tables.actors, KIND, current, onChangedMeanwhile(expectedVersion, 'actor')),
+      ...identityRemoved(tables.actors, KIND, id, identityOf(current.name)),
+      ...sortedIds(current.movie_ids).map((movieId) => unlinkWrite(tables.movies, 'MOVIE', movieId, 'actor_ids', id, now)),
+    ]);
+  });
+
+const ageFilter = (query: ActorListQuery, today: string): DynamoFilter | undefined => {
+  const conditions: string[] = [];
+  const values: Record<string, unknown> = {};
+  if (query.gender !== undefined) {
+    conditions.push('gender_key = :gender');
+    values[':gender'] = comparableText(query.gender);
+  }
+  if (query.min_age !== undefined) {
+    conditions.push('birth_date <= :bornBy');
+    values[':bornBy'] = latestBirthDateForAge(query.min_age, today);
+  }
+  if (query.max_age !== undefined) {
+    conditions.push('birth_date > :bornAfter');
+    values[':bornAfter'] = latestBirthDateForAge(query.max_age + 1, today);
+  }
+  return conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), values };
+};
+
+export interface ActorPage {
+  actors: ActorRecord[];
+  total: number | null;
+  nextCursor: string | null;
+}
+
+export const listActors = async (query: ActorListQuery): Promise<ActorPage> => {
+  const today = todayUtc();
+  const filter = ageFilter(query, today);
+  const search = query.q === undefined ? undefined : searchWords(query.q);
+  const filtered = filter !== undefined || search !== undefined;
+  const { limit, cursor, ...selection } = query;
+  const [page, total] = await Promise.all([
+    readPage<ActorRecord>({
+      table: tables.actors,
+      kind: KIND,
+      limit,
+      cursor,
+      search,
+      searchedText: (record) => record.name,
+      filter,
+      matches: (record) =>
+        (query.gender === undefined || record.gender_key === comparableText(query.gender)) &&
+        (query.min_age === undefined || ageOn(record.birth_date, today) >= query.min_age) &&
+        (query.max_age === undefined || ageOn(record.birth_date, today) <= query.max_age),
+      queryKey: JSON.stringify(selection),
+    }),
+    filtered ? Promise.resolve(null) : readTotal(tables.actors, KIND),
+  ]);
+  return { actors: page.items, total, nextCursor: page.nextCursor };
+};

@@ -1,0 +1,154 @@
+/**
+ * One page of a list, read from index gsi1 and never by scanning a table.
+ *
+ * A plain list walks the records' partition newest first. A search walks the
+ * word partition from the first word that starts with the query's longest
+ * word, and keeps each record once: at the entry for its alphabetically first
+ * matching word. Either way the cursor is the position after the last record
+ * returned, so paging yields every match exactly once.
+ */
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db } from './client';
+import { decodeCursor, encodeCursor } from './cursor';
+import { listPartition, recordKey, searchWords, wordKey, wordPartition, type Kind, type StoredRecord } from './records';
+import { batchGet } from './transact';
+
+export interface DynamoFilter {
+  expression: string;
+  names?: Record<string, string>;
+  values: Record<string, unknown>;
+}
+
+export interface PageRequest<T> {
+  table: string;
+  kind: Kind;
+  limit: number;
+  cursor: string | undefined;
+  /** The words of `q`, when searching. */
+  search?: string[];
+  /** Text of the record that `q` searches (name or title). */
+  searchedText: (record: T) => string;
+  /** Filters DynamoDB can apply to records as it reads them (plain lists). */
+  filter?: DynamoFilter;
+  /** The same filters, for records fetched by a search. */
+  matches: (record: T) => boolean;
+  /** Everything that selects records, so a cursor cannot be replayed against other filters. */
+  queryKey: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Queries per request at most, so a sparse filter costs bounded reads and returns a cursor to go on. */
+const MAX_QUERIES = 8;
+
+type Entry = { record: unknown; position: string };
+
+export const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promise<Page<T>> => {
+  // A query of only punctuation has no words to look up, so nothing matches.
+  if (request.search?.length === 0) return { items: [], nextCursor: null };
+  const start = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.queryKey);
+  const entries: Entry[] = [];
+  let position = start;
+  let exhausted = false;
+  for (let queries = 0; queries < MAX_QUERIES && entries.length <= request.limit && !exhausted; queries += 1) {
+    const batch =
+      request.search === undefined
+        ? await listBatch(request, position)
+        : await searchBatch(request, request.search, position);
+    entries.push(...batch.entries);
+    position = batch.lastPosition ?? position;
+    exhausted = batch.lastPosition === undefined;
+  }
+  const items = entries.slice(0, request.limit);
+  const lastReturned = items.at(-1)?.position;
+  const more = entries.length > request.limit || !exhausted;
+  const resumeFrom = entries.length > request.limit ? lastReturned : position;
+  return {
+    items: items.map((entry) => entry.record as T),
+    nextCursor: more && resumeFrom !== undefined ? encodeCursor(resumeFrom, request.queryKey) : null,
+  };
+};
+
+interface Batch {
+  entries: Entry[];
+  /** Where the next query continues from; undefined once the index has no more. */
+  lastPosition: string | undefined;
+}
+
+const listBatch = async <T extends StoredRecord>(request: PageRequest<T>, after: string | undefined): Promise<Batch> => {
+  const input: QueryCommandInput = {
+    TableName: request.table,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :partition',
+    ExpressionAttributeValues: { ':partition': listPartition(request.kind), ...request.filter?.values },
+    ScanIndexForward: false,
+    // One more than a page tells us whether another page exists.
+    Limit: request.filter === undefined ? request.limit + 1 : 100,
+    ...(request.filter === undefined
+      ? {}
+      : {
+          FilterExpression: request.filter.expression,
+          ...(request.filter.names === undefined ? {} : { ExpressionAttributeNames: request.filter.names }),
+        }),
+    ...(after === undefined
+      ? {}
+      : { ExclusiveStartKey: { ...recordKey(request.kind, after), gsi1pk: listPartition(request.kind), gsi1sk: after } }),
+  };
+  const result = await db.send(new QueryCommand(input));
+  const records = (result.Items ?? []) as T[];
+  const lastKey = result.LastEvaluatedKey as { gsi1sk?: string } | undefined;
+  return {
+    entries: records.map((record) => ({ record, position: record.id })),
+    lastPosition: lastKey?.gsi1sk,
+  };
+};
+
+const searchBatch = async <T extends StoredRecord>(
+  request: PageRequest<T>,
+  words: string[],
+  after: string | undefined,
+): Promise<Batch> => {
+  // The longest word narrows the index range the most; the others are checked on the records.
+  const lead = words.reduce((longest, word) => (word.length > longest.length ? word : longest));
+  const result = await db.send(
+    new QueryCommand({
+      TableName: request.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':partition': wordPartition(request.kind), ':prefix': lead },
+      Limit: Math.min(100, request.limit + 1),
+      ...(after === undefined
+        ? {}
+        : {
+            ExclusiveStartKey: {
+              ...wordKey(request.kind, after.slice(0, after.lastIndexOf('#')), after.slice(after.lastIndexOf('#') + 1)),
+              gsi1pk: wordPartition(request.kind),
+              gsi1sk: after,
+            },
+          }),
+    }),
+  );
+  const hits = (result.Items ?? []) as { gsi1sk: string; record_id: string }[];
+  const records = await batchGet<T>(
+    request.table,
+    [...new Set(hits.map((hit) => hit.record_id))].map((id) => recordKey(request.kind, id)),
+    false,
+  );
+  const byId = new Map(records.map((record) => [record.id, record]));
+  const entries: Entry[] = [];
+  for (const hit of hits) {
+    const record = byId.get(hit.record_id);
+    if (record === undefined) continue;
+    const recordWords = searchWords(request.searchedText(record));
+    const hitWord = hit.gsi1sk.slice(0, hit.gsi1sk.lastIndexOf('#'));
+    const firstMatch = recordWords.filter((word) => word.startsWith(lead)).sort()[0];
+    const allWordsMatch = words.every((word) => recordWords.some((recordWord) => recordWord.startsWith(word)));
+    if (hitWord === firstMatch && allWordsMatch && request.matches(record)) {
+      entries.push({ record, position: hit.gsi1sk });
+    }
+  }
+  return { entries, lastPosition: (result.LastEvaluatedKey as { gsi1sk?: string } | undefined)?.gsi1sk };
+};

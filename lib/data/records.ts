@@ -1,0 +1,231 @@
+/**
+ * What actors and movies have in common in DynamoDB. Each kind has its own
+ * table holding four sorts of item, all keyed by one string `pk`:
+ *
+ *   <KIND>#<id>                 the record itself; on index gsi1 under
+ *                               gsi1pk=<KIND>, gsi1sk=<id> (ULID: newest last)
+ *   <KIND>_UNIQUE#<key>         claims a name (or title + date): uniqueness
+ *   <KIND>_COUNT                the exact number of records, for `total`
+ *   <KIND>_WORD#<word>#<id>     one per distinct word of the name or title,
+ *                               on gsi1 under gsi1pk=<KIND>_WORD,
+ *                               gsi1sk=<word>#<id>: word-prefix search
+ *
+ * Every write to a record also writes the other items in the same
+ * transaction, so they can never disagree.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../http/errors';
+import { db } from './client';
+import { staleRead, type GuardedWrite } from './transact';
+
+export type Kind = 'ACTOR' | 'MOVIE';
+
+export interface StoredRecord {
+  pk: string;
+  id: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export const recordKey = (kind: Kind, id: string) => ({ pk: `${kind}#${id}` });
+export const uniqueKey = (kind: Kind, key: string) => ({ pk: `${kind}_UNIQUE#${key}` });
+export const counterKey = (kind: Kind) => ({ pk: `${kind}_COUNT` });
+export const wordKey = (kind: Kind, word: string, id: string) => ({ pk: `${kind}_WORD#${word}#${id}` });
+
+export const listPartition = (kind: Kind) => kind;
+export const wordPartition = (kind: Kind) => `${kind}_WORD`;
+
+/** Same text for uniqueness purposes: Unicode-normalised, trimmed, single-spaced, case-folded. */
+export const comparableText = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** A record's words are indexed up to this many, which bounds the items one transaction writes. */
+export const MAX_INDEXED_WORDS = 20;
+
+/** Search words: accents folded, case folded, split on anything that is not a letter or digit. */
+export const searchWords = (text: string): string[] => {
+  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  return [...new Set(folded.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== ''))].slice(0, MAX_INDEXED_WORDS);
+};
+
+export const getRecord = async <T extends StoredRecord>(table: string, kind: Kind, id: string): Promise<T | undefined> => {
+  const result = await db.send(new GetCommand({ TableName: table, Key: recordKey(kind, id), ConsistentRead: true }));
+  return result.Item as T | undefined;
+};
+
+export const readTotal = async (table: string, kind: Kind): Promise<number> => {
+  const result = await db.send(new GetCommand({ TableName: table, Key: counterKey(kind) }));
+  return (result.Item?.total as number | undefined) ?? 0;
+};
+
+/** The identity of a record for uniqueness and search. */
+export interface Identity {
+  unique: string;
+  words: string[];
+}
+
+/** Writes that bring a new record's uniqueness claim, count and search words into being. */
+export const identityCreated = (
+  table: string,
+  kind: Kind,
+  id: string,
+  identity: Identity,
+  duplicate: () => ConflictError,
+): GuardedWrite[] => [
+  {
+    write: {
+      Put: {
+        TableName: table,
+        Item: { ...uniqueKey(kind, identity.unique), record_id: id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    onConditionFailed: duplicate,
+  },
+  {
+    write: {
+      Update: {
+        TableName: table,
+        Key: counterKey(kind),
+        UpdateExpression: 'ADD #total :one',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ExpressionAttributeValues: { ':one': 1 },
+      },
+    },
+  },
+  ...identity.words.map((word) => wordPut(table, kind, word, id)),
+];
+
+/** Writes that move a record from one identity to another (a rename); nothing when it is unchanged. */
+export const identityChanged = (
+  table: string,
+  kind: Kind,
+  id: string,
+  before: Identity,
+  after: Identity,
+  duplicate: () => ConflictError,
+): GuardedWrite[] => {
+  const writes: GuardedWrite[] = [];
+  if (before.unique !== after.unique) {
+    writes.push(uniqueRelease(table, kind, id, before.unique), {
+      write: {
+        Put: {
+          TableName: table,
+          Item: { ...uniqueKey(kind, after.unique), record_id: id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      onConditionFailed: duplicate,
+    });
+  }
+  writes.push(
+    ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(table, kind, word, id)),
+    ...after.words.filter((word) => !before.words.includes(word)).map((word) => wordPut(table, kind, word, id)),
+  );
+  return writes;
+};
+
+/** Writes that remove every trace of a record's identity. */
+export const identityRemoved = (table: string, kind: Kind, id: string, identity: Identity): GuardedWrite[] => [
+  uniqueRelease(table, kind, id, identity.unique),
+  {
+    write: {
+      Update: {
+        TableName: table,
+        Key: counterKey(kind),
+        UpdateExpression: 'ADD #total :minusOne',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ExpressionAttributeValues: { ':minusOne': -1 },
+      },
+    },
+  },
+  ...identity.words.map((word) => wordDelete(table, kind, word, id)),
+];
+
+const uniqueRelease = (table: string, kind: Kind, id: string, unique: string): GuardedWrite => ({
+  write: {
+    Delete: {
+      TableName: table,
+      Key: uniqueKey(kind, unique),
+      ConditionExpression: 'record_id = :id',
+      ExpressionAttributeValues: { ':id': id },
+    },
+  },
+  onConditionFailed: staleRead,
+});
+
+const wordPut = (table: string, kind: Kind, word: string, id: string): GuardedWrite => ({
+  write: {
+    Put: {
+      TableName: table,
+      Item: { ...wordKey(kind, word, id), gsi1pk: wordPartition(kind), gsi1sk: `${word}#${id}`, record_id: id },
+    },
+  },
+});
+
+const wordDelete = (table: string, kind: Kind, word: string, id: string): GuardedWrite => ({
+  write: { Delete: { TableName: table, Key: wordKey(kind, word, id) } },
+});
+
+/** The condition every write to an existing record carries: nobody changed it since we read it. */
+export const unchangedSince = (version: number) => ({
+  ConditionExpression: 'version = :readVersion',
+  ExpressionAttributeValues: { ':readVersion': version } as Record<string, unknown>,
+});
+
+/**
+ * The write that changes an existing record: sets (or, for `undefined` and
+ * empty sets, removes) the given fields and bumps `version`, provided nobody
+ * changed the record since it was read.
+ */
+export const recordUpdate = (
+  table: string,
+  kind: Kind,
+  record: StoredRecord,
+  fields: Record<string, unknown>,
+  now: string,
+  onChangedMeanwhile: () => Error,
+): GuardedWrite => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':readVersion': record.version, ':one': 1, ':now': now };
+  const sets = ['version = version + :one', 'updated_at = :now'];
+  const removes: string[] = [];
+  for (const [field, value] of Object.entries(fields)) {
+    names[`#${field}`] = field;
+    if (value === undefined || (value instanceof Set && value.size === 0)) {
+      removes.push(`#${field}`);
+    } else {
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+  }
+  return {
+    write: {
+      Update: {
+        TableName: table,
+        Key: recordKey(kind, record.id),
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'version = :readVersion',
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      },
+    },
+    onConditionFailed: onChangedMeanwhile,
+  };
+};
+
+export const recordDelete = (table: string, kind: Kind, record: StoredRecord, onChangedMeanwhile: () => Error): GuardedWrite => ({
+  write: {
+    Delete: {
+      TableName: table,
+      Key: recordKey(kind, record.id),
+      ...unchangedSince(record.version),
+    },
+  },
+  onConditionFailed: onChangedMeanwhile,
+});
+
+export const recordPut = (table: string, record: StoredRecord): GuardedWrite => ({
+  write: { Put: { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
+  onConditionFailed: staleRead,
+});

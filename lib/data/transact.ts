@@ -1,0 +1,102 @@
+/**
+ * Conditional, all-or-nothing writes. Each item of a transaction says what
+ * its own condition failing would mean (a duplicate name, a stale read, a
+ * missing actor…), so a cancelled transaction turns into the right error
+ * without guesswork. Stale reads are retried from a fresh read.
+ */
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PreconditionFailedError, ServiceUnavailableError } from '../http/errors';
+import { db } from './client';
+
+export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface GuardedWrite {
+  write: WriteItem;
+  /** The error to raise when this item's condition fails; omitted for unconditional writes. */
+  onConditionFailed?: () => Error;
+}
+
+/** DynamoDB's ceiling on items per transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/** Another request changed what this one read; start again from a fresh read. */
+export class StaleReadError extends Error {
+  override name = 'StaleReadError';
+}
+
+export const staleRead = (): Error => new StaleReadError('The record changed while it was being updated.');
+
+interface CancellationReason {
+  Code?: string;
+}
+
+export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: writes.map(({ write }) => write) }));
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+    const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
+      (reason) => reason.Code ?? 'None',
+    );
+    if (reasons.includes('TransactionConflict')) throw staleRead();
+    const failed = reasons.findIndex((code) => code === 'ConditionalCheckFailed');
+    const onConditionFailed = writes[failed]?.onConditionFailed;
+    if (onConditionFailed !== undefined) throw onConditionFailed();
+    throw error;
+  }
+};
+
+const MAX_ATTEMPTS = 12;
+
+const pause = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
+/**
+ * Runs read-then-write `work` until it commits without a concurrent change
+ * getting in between. Under heavy contention for one record it gives up with
+ * a 503 (the client may retry) rather than spin past the Lambda timeout.
+ */
+export const withFreshReads = async <T>(work: () => Promise<T>): Promise<T> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof StaleReadError)) throw error;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new ServiceUnavailableError('The record is being changed by many requests at once; please retry.', 1);
+      }
+      await pause(attempt);
+    }
+  }
+};
+
+/** Reads up to 100 keys of one table, in any order; keys with no item are left out. */
+export const batchGet = async <T>(table: string, keys: Record<string, string>[], consistent = true): Promise<T[]> => {
+  const found: T[] = [];
+  let pending = keys;
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError('The database is busy; please retry shortly.', 2);
+    if (attempt > 0) await pause(attempt);
+    const result = await db.send(
+      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
+    );
+    found.push(...((result.Responses?.[table] ?? []) as T[]));
+    pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, string>[];
+  }
+  return found;
+};
+
+/** `If-Match` as the version it names: the caller's read must be the latest. */
+export const checkExpectedVersion = (current: number, expected: number | undefined, what: string): void => {
+  if (expected !== undefined && expected !== current) {
+    throw new PreconditionFailedError(`The ${what} has changed: it is at version ${current}, not ${expected}.`);
+  }
+};
+
+/** What a version condition failing means: a lost race with If-Match is a 412, without it a retry. */
+export const onChangedMeanwhile = (expected: number | undefined, what: string) => (): Error =>
+  expected === undefined
+    ? staleRead()
+    : new PreconditionFailedError(`The ${what} was changed by another request; fetch it again before changing it.`);
+

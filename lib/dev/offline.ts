@@ -1,0 +1,56 @@
+/** serverless-offline serving the functions (bundled by serverless-esbuild) on a local port. */
+import { resolve } from 'node:path';
+import { freePort, waitFor } from './ports';
+import { startProcess, type Started } from './processes';
+
+export interface OfflineStack extends Started {
+  url: string;
+}
+
+export interface OfflineOptions {
+  httpPort: number;
+  /** Environment for the functions: DynamoDB endpoint, key folder, Auth0 settings… */
+  env: Record<string, string>;
+  /** Where the server's own output goes; inherited (visible) by default. */
+  output?: 'inherit' | 'ignore';
+  stage?: string;
+}
+
+export const startOffline = async (options: OfflineOptions): Promise<OfflineStack> => {
+  const lambdaPort = await freePort();
+  const serverless = resolve('node_modules/.bin/serverless');
+  const started = startProcess(
+    serverless,
+    [
+      'offline',
+      'start',
+      '--stage',
+      options.stage ?? 'dev',
+      '--httpPort',
+      String(options.httpPort),
+      '--lambdaPort',
+      String(lambdaPort),
+      '--host',
+      '127.0.0.1',
+    ],
+    {
+      env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
+    },
+  );
+  const url = `http://127.0.0.1:${options.httpPort}`;
+  try {
+    await waitFor(
+      `serverless-offline on port ${options.httpPort}`,
+      async () => {
+        if (started.process.exitCode !== null) throw new Error('serverless-offline exited during start-up.');
+        return (await fetch(`${url}/api/v1/health`)).ok;
+      },
+      120_000,
+    );
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return { ...started, url };
+};

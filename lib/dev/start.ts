@@ -1,0 +1,98 @@
+/**
+ * npm start [-- --in-memory]
+ *
+ * The whole API on this machine: DynamoDB Local (data under .local/dynamodb,
+ * or in memory), tables as serverless.yml declares them, demo data on first
+ * run, a local signing key, and serverless-offline on PORT (default 3000).
+ * Ctrl-C stops every process started here.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ROLE_SLUGS } from '../auth/permissions';
+import { ensureLocalKeys } from '../auth/local-keys';
+import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { startOffline, type OfflineStack } from './offline';
+import { ensureTables, tableNamesFor } from './tables';
+import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
+
+const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+const port = Number(process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`PORT must be a TCP port number, not "${process.env.PORT}".`);
+  process.exit(2);
+}
+const stage = 'dev';
+const auth0 = (process.env.AUTH0_DOMAIN ?? '') !== '' && (process.env.API_AUDIENCE ?? '') !== '';
+const keysDir = resolve(DEFAULT_KEYS_DIR);
+
+let database: DynamoDbLocal | undefined;
+let api: OfflineStack | undefined;
+let stopping = false;
+
+const stopAll = async (exitCode: number): Promise<never> => {
+  if (!stopping) {
+    stopping = true;
+    await api?.stop();
+    await database?.stop();
+  }
+  process.exit(exitCode);
+};
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+const printWelcome = async (url: string): Promise<void> => {
+  const lines = ['', `Ensemble is running at ${url}/api/v1`, ''];
+  if (auth0) {
+    lines.push(`Auth0 mode: send access tokens issued by ${process.env.AUTH0_DOMAIN} for ${process.env.API_AUDIENCE}.`);
+  } else {
+    lines.push('Local tokens (valid 24 h; `npm run --silent token -- <role>` makes fresh ones):', '');
+    for (const role of ROLE_SLUGS) {
+      const token = await mintRoleToken(role, { keysDir });
+      lines.push(`${role}:`, token, '');
+    }
+    lines.push(
+      'Try it:',
+      `  curl ${url}/api/v1/health`,
+      `  TOKEN=$(npm run --silent token -- executive-producer)`,
+      `  curl -H "Authorization: Bearer $TOKEN" ${url}/api/v1/actors`,
+      `  curl -H "Authorization: Bearer $TOKEN" "${url}/api/v1/movies?q=phil"`,
+      `  curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
+      `       -d '{"name":"Cate Blanchett","gender":"female","birth_date":"1969-05-14"}' ${url}/api/v1/actors`,
+    );
+  }
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  console.log(lines.join('\n'));
+};
+
+try {
+  if (!auth0) ensureLocalKeys(keysDir);
+  database = await startDynamoDbLocal(values['in-memory'] ? {} : { dataDir: '.local/dynamodb' });
+  const tables = tableNamesFor(stage);
+  Object.assign(process.env, {
+    DYNAMODB_ENDPOINT: database.endpoint,
+    ACTORS_TABLE: tables.actorsTable,
+    MOVIES_TABLE: tables.moviesTable,
+  });
+  if (await ensureTables(database.client, tables)) {
+    const { seedDemoData } = await import('./seed');
+    const seeded = await seedDemoData();
+    console.log(`New database: added ${seeded.actors} demo actors and ${seeded.movies} demo movies.`);
+  }
+  console.log(`DynamoDB Local: ${database.endpoint} (${values['in-memory'] ? 'in memory' : 'data in .local/dynamodb'})`);
+  console.log('Starting serverless-offline (bundling the functions first)…');
+  api = await startOffline({
+    httpPort: port,
+    stage,
+    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir },
+  });
+  api.process.once('exit', (code) => {
+    if (!stopping) {
+      console.error(`serverless-offline stopped (exit code ${code}).`);
+      void stopAll(1);
+    }
+  });
+  await printWelcome(`http://localhost:${port}`);
+} catch (error) {
+  console.error(`npm start failed: ${(error as Error).message}`);
+  await stopAll(1);
+}

@@ -1,0 +1,54 @@
+/**
+ * Creates the tables declared in serverless.yml on DynamoDB Local, so that
+ * development and tests use exactly the keys and indexes production has.
+ */
+import {
+  CreateTableCommand,
+  ListTablesCommand,
+  waitUntilTableExists,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+
+export interface TableNames {
+  actorsTable: string;
+  moviesTable: string;
+}
+
+export const tableNamesFor = (stage: string): TableNames => ({
+  actorsTable: `ensemble-${stage}-actors`,
+  moviesTable: `ensemble-${stage}-movies`,
+});
+
+type TableResource = { Properties: Omit<CreateTableCommandInput, 'TableName'> & Record<string, unknown> };
+
+const declaredTables = (): Record<'ActorsTable' | 'MoviesTable', TableResource> => {
+  // CloudFormation tags (!GetAtt …) are irrelevant here; keep them as plain strings.
+  const document = parseDocument(readFileSync('serverless.yml', 'utf8'), {
+    customTags: ['GetAtt', 'Join', 'Ref', 'Sub'].map((name) => ({ tag: `!${name}`, resolve: (value: string) => value })),
+  });
+  const resources = (document.toJS() as { resources: { Resources: Record<string, TableResource> } }).resources.Resources;
+  return { ActorsTable: resources.ActorsTable!, MoviesTable: resources.MoviesTable! };
+};
+
+/** Creates any missing table; returns true when it created one (a first run). */
+export const ensureTables = async (client: DynamoDBClient, names: TableNames): Promise<boolean> => {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  const declared = declaredTables();
+  let created = false;
+  for (const [logicalId, tableName] of [
+    ['ActorsTable', names.actorsTable],
+    ['MoviesTable', names.moviesTable],
+  ] as const) {
+    if (existing.has(tableName)) continue;
+    const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode } = declared[logicalId].Properties;
+    await client.send(
+      new CreateTableCommand({ TableName: tableName, AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: tableName });
+    created = true;
+  }
+  return created;
+};

@@ -1,0 +1,53 @@
+/**
+ * The onError middleware: every failure leaves as SPEC §5 JSON. Known
+ * HttpErrors speak for themselves; DynamoDB capacity and connectivity
+ * failures become 503s; everything else is logged and becomes a generic 500
+ * so no stack trace, SDK message or table name reaches a client.
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '../log';
+import { HttpError, InternalServerError, ServiceUnavailableError } from './errors';
+import { errorResponse } from './responses';
+
+const UNAVAILABLE_ERRORS = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'LimitExceededException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+
+const isDatabaseUnavailable = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return UNAVAILABLE_ERRORS.has(error.name) || (typeof code === 'string' && NETWORK_CODES.has(code));
+};
+
+/** The Lambda request id: unique per invocation, and the id every log line of the invocation carries. */
+export const requestIdOf = (event: APIGatewayProxyEventV2, awsRequestId: string | undefined): string =>
+  awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
+
+export const toHttpError = (error: unknown): HttpError => {
+  if (error instanceof HttpError) return error;
+  if (isDatabaseUnavailable(error)) {
+    return new ServiceUnavailableError('The database is busy or unavailable; please retry shortly.', 2);
+  }
+  return new InternalServerError();
+};
+
+export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
+  onError: async (request) => {
+    const httpError = toHttpError(request.error);
+    const requestId = requestIdOf(request.event, request.context.awsRequestId);
+    if (httpError.statusCode >= 500) {
+      logger.error('Request failed', { request_id: requestId, status: httpError.statusCode, error: request.error as Error });
+    }
+    request.response = errorResponse(httpError, requestId);
+  },
+});

@@ -1,0 +1,101 @@
+/**
+ * `operation()` builds one Lambda handler: the same middy stack for every
+ * endpoint, configured with the operation's permission and input schemas.
+ *
+ * Middleware order matters. `before` hooks run top to bottom; `after` and
+ * `onError` hooks run bottom to top, so the error responder (which builds the
+ * error response) sits below the header middlewares (which decorate whatever
+ * response exists) and above the hooks that throw (auth, input parsing).
+ */
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { authorize } from '../auth/authorize';
+import type { Permission } from '../auth/permissions';
+import { allowedOrigins } from '../config';
+import { parseJsonBody, parsePathParams, parseQuery } from '../validation/parse';
+import { noQuery } from '../validation/schemas';
+import { errorResponder, requestIdOf } from './error-responder';
+import type { ApiResponse } from './responses';
+
+type Schema = z.ZodType;
+type Output<S> = S extends Schema ? z.output<S> : undefined;
+
+export interface OperationInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  /** Lower-cased request headers. */
+  headers: Record<string, string | undefined>;
+  method: string;
+  path: string;
+  requestId: string;
+}
+
+export interface OperationSpec<BS, QS, PS> {
+  /** Required permission; omit only for the public endpoints. */
+  permission?: Permission;
+  body?: BS;
+  /** Fields a client may read but not send; named in the 422 rather than called unknown. */
+  readOnlyFields?: readonly string[];
+  query?: QS;
+  params?: PS;
+  run: (input: OperationInput<Output<BS>, Output<QS>, Output<PS>>) => Promise<ApiResponse>;
+}
+
+/** Authenticated answers are per-caller: no shared cache may keep them. */
+const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => {
+  const addHeader = async (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
+    if (request.response) request.response.headers = { ...request.response.headers, 'Cache-Control': 'no-store' };
+  };
+  return { after: addHeader, onError: addHeader };
+};
+
+const origins = allowedOrigins();
+
+/** The middlewares every response goes through, public or not. */
+export const responseStack = (permission: Permission | undefined) => {
+  const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
+    httpHeaderNormalizer(),
+    // reportingEndpoints would send an empty header: this API has no reporting endpoint.
+    httpSecurityHeaders({ reportingEndpoints: false }),
+  ];
+  if (origins.length > 0) {
+    stack.push(httpCors({ origins, credentials: false, headers: 'Authorization,Content-Type,If-Match,Idempotency-Key' }));
+  }
+  if (permission !== undefined) stack.push(noStore() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
+  stack.push(errorResponder());
+  return stack;
+};
+
+export const operation = <BS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, PS extends Schema | undefined = undefined>(
+  spec: OperationSpec<BS, QS, PS>,
+) => {
+  const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<ApiResponse> => {
+    const headers = event.headers ?? {};
+    const input = {
+      params: spec.params && parsePathParams(spec.params, event.pathParameters),
+      query: parseQuery(spec.query ?? noQuery, event.queryStringParameters),
+      body:
+        spec.body &&
+        parseJsonBody(
+          spec.body,
+          { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
+          spec.readOnlyFields ?? [],
+        ),
+      headers,
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      requestId: requestIdOf(event, context.awsRequestId),
+    } as OperationInput<Output<BS>, Output<QS>, Output<PS>>;
+    return spec.run(input);
+  };
+
+  const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
+  for (const middleware of responseStack(spec.permission)) handler.use(middleware);
+  if (spec.permission !== undefined) handler.use(authorize(spec.permission));
+  return handler;
+};

@@ -1,0 +1,52 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { HttpError } from './errors';
+
+export type ApiResponse = APIGatewayProxyStructuredResultV2 & {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+};
+
+const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResponse => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers },
+  body: JSON.stringify(body),
+});
+
+/** A strong entity tag for a record's version: clients echo it in `If-Match`. */
+export const etag = (version: number): string => `"${version}"`;
+
+export const ok = (payload: Record<string, unknown>, headers?: Record<string, string>): ApiResponse =>
+  json(200, { success: true, ...payload }, headers);
+
+/** 200 for one record: carries its ETag. */
+export const okResource = (key: string, resource: { version: number }): ApiResponse =>
+  ok({ [key]: resource }, { ETag: etag(resource.version) });
+
+/** 201 for a new record: carries its ETag and the Location to fetch it from. */
+export const createdResource = (
+  key: string,
+  resource: { id: string; version: number },
+  location: string,
+): ApiResponse =>
+  json(201, { success: true, [key]: resource }, { ETag: etag(resource.version), Location: location });
+
+export const errorResponse = (error: HttpError, requestId: string): ApiResponse =>
+  json(
+    error.statusCode,
+    {
+      success: false,
+      error: error.statusCode,
+      message: error.message,
+      ...(error.details === undefined ? {} : { details: error.details }),
+      request_id: requestId,
+    },
+    error.headers,
+  );
+
+/** A 200 whose body is already serialised (the OpenAPI document, the docs page). */
+export const rawOk = (body: string, contentType: string): ApiResponse => ({
+  statusCode: 200,
+  headers: { 'Content-Type': contentType },
+  body,
+});

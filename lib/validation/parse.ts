@@ -1,0 +1,82 @@
+/**
+ * Turns raw request parts into typed input, or into the 400/413/415/422
+ * errors of SPEC §5 with one `details` entry per offending field.
+ */
+import type { z } from 'zod';
+import {
+  BadRequestError,
+  PayloadTooLargeError,
+  UnprocessableEntityError,
+  UnsupportedMediaTypeError,
+  type FieldIssue,
+} from '../http/errors';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+const fieldIssues = (error: z.ZodError): FieldIssue[] =>
+  error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not a known field' }))
+      : [{ field: issue.path.join('.') || '(root)', message: issue.message }],
+  );
+
+const parseWith = <S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  fail: (issues: FieldIssue[]) => Error,
+): z.output<S> => {
+  const result = schema.safeParse(input);
+  if (!result.success) throw fail(fieldIssues(result.error));
+  return result.data;
+};
+
+export const parseQuery = <S extends z.ZodType>(schema: S, query: Record<string, string | undefined> | undefined) =>
+  parseWith(schema, query ?? {}, (details) => new BadRequestError('The query string is invalid.', details));
+
+export const parsePathParams = <S extends z.ZodType>(schema: S, params: Record<string, string | undefined> | undefined) =>
+  parseWith(schema, params ?? {}, (details) => new BadRequestError('The id in the path is malformed.', details));
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+
+export interface RawBody {
+  body: string | undefined;
+  isBase64Encoded: boolean;
+  contentType: string | undefined;
+}
+
+/**
+ * Body checks run cheapest and most fundamental first: size, media type,
+ * JSON syntax, then the schema. Read-only fields are reported by name
+ * before the schema would call them unknown.
+ */
+export const parseJsonBody = <S extends z.ZodType>(
+  schema: S,
+  { body, isBase64Encoded, contentType }: RawBody,
+  readOnlyFields: readonly string[],
+): z.output<S> => {
+  const text = body === undefined ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
+  }
+  if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
+    throw new UnsupportedMediaTypeError('The request body must be JSON, sent with "Content-Type: application/json".');
+  }
+  if (text.trim() === '') throw new BadRequestError('The request body is empty; send a JSON object.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new BadRequestError('The request body is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UnprocessableEntityError('The request body must be a JSON object.');
+  }
+  const readOnly = readOnlyFields.filter((field) => Object.hasOwn(parsed, field));
+  if (readOnly.length > 0) {
+    throw new UnprocessableEntityError(
+      'The request body sets fields that only the server can set.',
+      readOnly.map((field) => ({ field, message: 'is read-only' })),
+    );
+  }
+  return parseWith(schema, parsed, (details) => new UnprocessableEntityError('The request body has invalid fields.', details));
+};
