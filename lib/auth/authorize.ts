@@ -14,7 +14,7 @@ import { createVerifier, type TokenVerifier } from './verifier';
 // and a misconfigured stage fails on the first authenticated request with a logged 500.
 let verifier: TokenVerifier | undefined;
 
-const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/;
+const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i; // the scheme is case-insensitive (RFC 9110 §11.1)
 /** Real Auth0 access tokens are ~1 KB; anything far beyond is not worth parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 

@@ -1,0 +1,97 @@
+/**
+ * Reads both tables whole (tests only) and lists every broken invariant of
+ * SPEC §3: the two sides of the cast agree and name only existing records,
+ * each record holds exactly one uniqueness claim, its search words are
+ * exactly indexed, and the counters equal the number of records.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { comparableText, searchWords } from '../../lib/data/records';
+
+let documentClient: DynamoDBDocumentClient | undefined;
+const client = () =>
+  (documentClient ??= DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: process.env.DYNAMODB_ENDPOINT,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  ));
+
+const scanAll = async (table: string): Promise<Record<string, any>[]> => {
+  const items: Record<string, any>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client().send(new ScanCommand({ TableName: table, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+};
+
+export interface Snapshot {
+  actors: Map<string, Record<string, any>>;
+  movies: Map<string, Record<string, any>>;
+}
+
+export const snapshot = async (): Promise<Snapshot & { raw: { actors: Record<string, any>[]; movies: Record<string, any>[] } }> => {
+  const [actorItems, movieItems] = await Promise.all([scanAll(process.env.ACTORS_TABLE!), scanAll(process.env.MOVIES_TABLE!)]);
+  const records = (items: Record<string, any>[], kind: string) =>
+    new Map(items.filter((item) => item.pk.startsWith(`${kind}#`)).map((item) => [item.id as string, item]));
+  return { actors: records(actorItems, 'ACTOR'), movies: records(movieItems, 'MOVIE'), raw: { actors: actorItems, movies: movieItems } };
+};
+
+const checkSideItems = (
+  kind: string,
+  items: Record<string, any>[],
+  records: Map<string, Record<string, any>>,
+  uniqueOf: (record: Record<string, any>) => string,
+  textOf: (record: Record<string, any>) => string,
+  problems: string[],
+) => {
+  const claims = items.filter((item) => item.pk.startsWith(`${kind}_UNIQUE#`));
+  const expectedClaims = new Set([...records.values()].map((record) => `${kind}_UNIQUE#${uniqueOf(record)}|${record.id}`));
+  const actualClaims = new Set(claims.map((claim) => `${claim.pk}|${claim.record_id}`));
+  for (const claim of expectedClaims) if (!actualClaims.has(claim)) problems.push(`missing claim ${claim}`);
+  for (const claim of actualClaims) if (!expectedClaims.has(claim)) problems.push(`orphan claim ${claim}`);
+
+  const words = new Set(items.filter((item) => item.pk.startsWith(`${kind}_WORD#`)).map((item) => item.pk));
+  const expectedWords = new Set(
+    [...records.values()].flatMap((record) => searchWords(textOf(record)).map((word) => `${kind}_WORD#${word}#${record.id}`)),
+  );
+  for (const word of expectedWords) if (!words.has(word)) problems.push(`missing word ${word}`);
+  for (const word of words) if (!expectedWords.has(word)) problems.push(`orphan word ${word}`);
+
+  const counter = items.find((item) => item.pk === `${kind}_COUNT`)?.total ?? 0;
+  if (counter !== records.size) problems.push(`${kind} counter ${counter} but ${records.size} records`);
+};
+
+/** Every broken invariant, as readable sentences; empty when the database is consistent. */
+export const integrityProblems = async (): Promise<string[]> => {
+  const { actors, movies, raw } = await snapshot();
+  const problems: string[] = [];
+  for (const movie of movies.values()) {
+    for (const actorId of movie.actor_ids ?? []) {
+      const actor = actors.get(actorId);
+      if (actor === undefined) problems.push(`movie ${movie.id} names missing actor ${actorId}`);
+      else if (!actor.movie_ids?.has(movie.id)) problems.push(`movie ${movie.id} casts ${actorId}, who does not list it`);
+    }
+  }
+  for (const actor of actors.values()) {
+    for (const movieId of actor.movie_ids ?? []) {
+      const movie = movies.get(movieId);
+      if (movie === undefined) problems.push(`actor ${actor.id} lists missing movie ${movieId}`);
+      else if (!movie.actor_ids?.has(actor.id)) problems.push(`actor ${actor.id} lists ${movieId}, which does not cast them`);
+    }
+  }
+  checkSideItems('ACTOR', raw.actors, actors, (actor) => comparableText(actor.name), (actor) => actor.name, problems);
+  checkSideItems(
+    'MOVIE',
+    raw.movies,
+    movies,
+    (movie) => `${movie.release_date}#${comparableText(movie.title)}`,
+    (movie) => movie.title,
+    problems,
+  );
+  return problems;
+};

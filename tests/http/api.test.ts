@@ -1,0 +1,140 @@
+/** The HTTP surface through serverless-offline: routing errors, headers, lists, and a race over the network. */
+import { api, uniqueName } from '../helpers/api';
+import { expectError } from '../helpers/invoke';
+import { roleToken } from '../helpers/tokens';
+
+let producer: string;
+beforeAll(async () => {
+  producer = await roleToken('executive-producer');
+});
+
+describe('routing', () => {
+  it.each(['/api/v1/nowhere', '/api/v2/actors', '/', '/api/v1/actors/ABC/extra'])('answers an unknown route %s with a JSON 404', async (path) => {
+    const response = await api(path, { token: producer });
+    expectError(response, 404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it.each([
+    ['PUT', '/api/v1/actors', 'GET, POST'],
+    ['POST', '/api/v1/actors/01ARZ3NDEKTSV4RRFFQ69G5FAV', 'GET, PATCH, DELETE'],
+    ['PATCH', '/api/v1/movies/01ARZ3NDEKTSV4RRFFQ69G5FAV/actors', 'GET'],
+    ['GET', '/api/v1/movies/01ARZ3NDEKTSV4RRFFQ69G5FAV/actors/01ARZ3NDEKTSV4RRFFQ69G5FAV', 'PUT, DELETE'],
+    ['DELETE', '/api/v1/health', 'GET'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const response = await api(path, { method, token: producer });
+    expectError(response, 405);
+    expect(response.headers.get('allow')).toBe(allow);
+  });
+});
+
+describe('headers', () => {
+  it('marks authenticated answers no-store and sends security headers', async () => {
+    const response = await api('/api/v1/actors', { token: producer });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('strict-transport-security')).toMatch(/max-age=/);
+  });
+
+  it('gives every error a request id', async () => {
+    const [a, b] = [await api('/api/v1/actors'), await api('/api/v1/actors')];
+    expect(a.body.request_id).not.toBe(b.body.request_id);
+  });
+
+  it('sends an ETag matching the version on single-resource answers', async () => {
+    const created = await api('/api/v1/actors', { method: 'POST', token: producer, body: { name: uniqueName('Etag'), gender: 'f', birth_date: '1990-09-09' } });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('etag')).toBe('"1"');
+    expect(created.headers.get('location')).toBe(`/api/v1/actors/${created.body.actor.id}`);
+  });
+});
+
+describe('request bodies over HTTP', () => {
+  it.each([
+    ['malformed JSON', '{"name":', 'application/json', 400],
+    ['a non-JSON media type', '{}', 'text/plain', 415],
+    ['a body over 64 KiB', JSON.stringify({ name: 'x'.repeat(66_000), gender: 'f', birth_date: '1990-01-01' }), 'application/json', 413],
+  ])('answers %s', async (_what, body, contentType, status) => {
+    expectError(await api('/api/v1/actors', { method: 'POST', token: producer, body, headers: { 'content-type': contentType } }), status);
+  });
+});
+
+describe('lists', () => {
+  it('pages through every movie exactly once, newest first', async () => {
+    const created = [];
+    for (let i = 0; i < 7; i += 1) {
+      created.push((await api('/api/v1/movies', { method: 'POST', token: producer, body: { title: uniqueName('Paging'), release_date: '2005-05-05' } })).body.movie.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor === null ? '?limit=3' : `?limit=3&cursor=${encodeURIComponent(cursor)}`;
+      const response = await api(`/api/v1/movies${query}`, { token: producer });
+      expect(response.status).toBe(200);
+      expect(response.body.movies.length).toBeLessThanOrEqual(3);
+      expect(typeof response.body.total).toBe('number');
+      seen.push(...response.body.movies.map((movie: any) => movie.id));
+      cursor = response.body.next_cursor;
+      pages += 1;
+    } while (cursor !== null && pages < 1000);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual([...seen].sort().reverse());
+    for (const id of created) expect(seen).toContain(id);
+  });
+
+  it('finds actors by the start of any word of the name, and reports total null when filtered', async () => {
+    const suffix = uniqueName('').trim().replace(/\W/g, '').toLowerCase();
+    const name = `Zelda Q${suffix} Hankerson`;
+    await api('/api/v1/actors', { method: 'POST', token: producer, body: { name, gender: 'f', birth_date: '1980-01-01' } });
+    const response = await api(`/api/v1/actors?q=${encodeURIComponent(`q${suffix.slice(0, 5).toUpperCase()}`)}`, { token: producer });
+    expect(response.body.actors.map((actor: any) => actor.name)).toContain(name);
+    expect(response.body.total).toBeNull();
+  });
+
+  it.each([
+    'limit=0',
+    'limit=101',
+    'limit=abc',
+    'limit=1.5',
+    'min_age=-1',
+    'min_age=50&max_age=40',
+    'gender=',
+    'cursor=tampered',
+    'sort=name',
+    'q=%20%20',
+  ])('answers a bad query (%s) with 400 and details', async (query) => {
+    const body = expectError(await api(`/api/v1/actors?${query}`, { token: producer }), 400);
+    expect(body.details?.length ?? 0).toBeGreaterThan(0);
+  });
+
+  it('refuses a cursor replayed with other filters', async () => {
+    const first = await api('/api/v1/actors?limit=1', { token: producer });
+    const cursor = encodeURIComponent(first.body.next_cursor);
+    expectError(await api(`/api/v1/actors?limit=1&gender=f&cursor=${cursor}`, { token: producer }), 400);
+    expect((await api(`/api/v1/actors?limit=2&cursor=${cursor}`, { token: producer })).status).toBe(200);
+  });
+});
+
+describe('concurrency over HTTP', () => {
+  it('lets one of 20 simultaneous creates of one name through serverless-offline win', async () => {
+    const name = uniqueName('Network Race');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => api('/api/v1/actors', { method: 'POST', token: producer, body: { name, gender: 'f', birth_date: '1990-01-01' } })),
+    );
+    expect(responses.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(responses.filter((r) => r.status === 409)).toHaveLength(19);
+  });
+});
+
+describe('documentation', () => {
+  it('serves the OpenAPI 3.1 document and a readable reference page without a token', async () => {
+    const document = await api('/api/v1/openapi.json');
+    expect(document.status).toBe(200);
+    expect(document.body.openapi).toBe('3.1.0');
+    const page = await api('/api/v1/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const path of Object.keys(document.body.paths)) expect(page.body).toContain(path);
+  });
+});

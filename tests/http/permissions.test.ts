@@ -1,0 +1,85 @@
+/**
+ * Every endpoint × {no token, each role, a token with no permissions} through
+ * serverless-offline, asserting 401 / 403 / success exactly as SPEC §2 says.
+ */
+import { ROLES, type Permission, type RoleSlug } from '../../lib/auth/permissions';
+import { ROUTES, type Route } from '../../lib/http/routes';
+import { api, uniqueName } from '../helpers/api';
+import { customToken, roleToken } from '../helpers/tokens';
+
+type Caller = 'anonymous' | RoleSlug | 'no-permissions';
+const CALLERS: Caller[] = ['anonymous', 'casting-assistant', 'casting-director', 'executive-producer', 'no-permissions'];
+
+const tokens: Partial<Record<Caller, string>> = {};
+let producer: string;
+
+beforeAll(async () => {
+  for (const role of Object.keys(ROLES) as RoleSlug[]) tokens[role] = await roleToken(role);
+  tokens['no-permissions'] = await customToken({ permissions: [] });
+  producer = tokens['executive-producer']!;
+});
+
+const newActor = async () =>
+  (await api('/api/v1/actors', { method: 'POST', token: producer, body: { name: uniqueName('Matrix'), gender: 'f', birth_date: '1980-01-01' } })).body.actor;
+const newMovie = async (actorIds: string[] = []) =>
+  (await api('/api/v1/movies', { method: 'POST', token: producer, body: { title: uniqueName('Matrix'), release_date: '2000-01-01', actor_ids: actorIds } })).body.movie;
+
+/** A fresh, valid request for the route, and the status it earns when permitted. */
+const requestFor = async (route: Route): Promise<{ path: string; body?: unknown; success: number }> => {
+  switch (route.function) {
+    case 'createActor':
+      return { path: route.path, body: { name: uniqueName('Matrix'), gender: 'm', birth_date: '1970-01-01' }, success: 201 };
+    case 'createMovie':
+      return { path: route.path, body: { title: uniqueName('Matrix'), release_date: '1999-01-01' }, success: 201 };
+    case 'getActor':
+    case 'deleteActor':
+      return { path: route.path.replace('{id}', (await newActor()).id), success: 200 };
+    case 'updateActor':
+      return { path: route.path.replace('{id}', (await newActor()).id), body: { gender: 'updated' }, success: 200 };
+    case 'getMovie':
+    case 'deleteMovie':
+    case 'getMovieCast':
+      return { path: route.path.replace('{id}', (await newMovie()).id), success: 200 };
+    case 'updateMovie':
+      return { path: route.path.replace('{id}', (await newMovie()).id), body: { release_date: '1998-01-01' }, success: 200 };
+    case 'addMovieActor': {
+      const [actor, movie] = [await newActor(), await newMovie()];
+      return { path: route.path.replace('{id}', movie.id).replace('{actor_id}', actor.id), success: 200 };
+    }
+    case 'removeMovieActor': {
+      const actor = await newActor();
+      const movie = await newMovie([actor.id]);
+      return { path: route.path.replace('{id}', movie.id).replace('{actor_id}', actor.id), success: 200 };
+    }
+    default:
+      return { path: route.path, success: 200 };
+  }
+};
+
+const expectedStatus = (route: Route, caller: Caller, success: number): number => {
+  if (route.permission === null) return success;
+  if (caller === 'anonymous') return 401;
+  if (caller === 'no-permissions') return 403;
+  return (ROLES[caller].permissions as Permission[]).includes(route.permission) ? success : 403;
+};
+
+const cases = ROUTES.flatMap((route) => CALLERS.map((caller) => [`${route.method} ${route.path}`, caller, route] as const));
+
+it.each(cases)('%s as %s', async (_name, caller, route) => {
+  const request = await requestFor(route);
+  const response = await api(request.path, { method: route.method, token: tokens[caller], body: request.body });
+  const expected = expectedStatus(route, caller, request.success);
+  expect({ status: response.status, body: response.body }).toEqual({ status: expected, body: expect.anything() });
+  if (expected === 401) {
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.body).toMatchObject({ success: false, error: 401, request_id: expect.any(String) });
+  } else if (expected === 403) {
+    expect(response.body).toMatchObject({ success: false, error: 403, message: expect.stringContaining(route.permission!) });
+  } else if (route.function === 'openapi') {
+    expect(response.body.openapi).toBe('3.1.0');
+  } else if (route.function === 'docs') {
+    expect(response.body).toContain('<h1>Ensemble API reference</h1>');
+  } else {
+    expect(response.body.success).toBe(true);
+  }
+});

@@ -1,0 +1,46 @@
+/**
+ * Starts the servers the suite talks to, each on a free port, and hands
+ * their addresses to the tests through the environment:
+ *   DYNAMODB_ENDPOINT, ACTORS_TABLE, MOVIES_TABLE  DynamoDB Local, in memory
+ *   ENSEMBLE_API_URL                               serverless-offline
+ *   ENSEMBLE_KEYS_DIR                              a fresh local key pair
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureLocalKeys } from '../../lib/auth/local-keys';
+import { startDynamoDbLocal } from '../../lib/dev/dynamodb-local';
+import { startOffline } from '../../lib/dev/offline';
+import { freePort } from '../../lib/dev/ports';
+import { ensureTables, tableNamesFor } from '../../lib/dev/tables';
+
+export const TEST_STAGE = 'test';
+
+export default async function globalSetup(): Promise<void> {
+  const keysDir = mkdtempSync(join(tmpdir(), 'ensemble-keys-'));
+  ensureLocalKeys(keysDir);
+  const database = await startDynamoDbLocal();
+  globalThis.__ensembleServers = [database];
+  const tables = tableNamesFor(TEST_STAGE);
+  await ensureTables(database.client, tables);
+  Object.assign(process.env, {
+    ENSEMBLE_TEST: 'true',
+    // Tests exercise local mode whatever the developer's shell says.
+    AUTH0_DOMAIN: '',
+    API_AUDIENCE: '',
+    ENSEMBLE_KEYS_DIR: keysDir,
+    DYNAMODB_ENDPOINT: database.endpoint,
+    ACTORS_TABLE: tables.actorsTable,
+    MOVIES_TABLE: tables.moviesTable,
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_REGION: 'us-east-1',
+  });
+  const api = await startOffline({
+    httpPort: await freePort(),
+    stage: TEST_STAGE,
+    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir },
+    output: 'ignore',
+  });
+  globalThis.__ensembleServers.push(api);
+  process.env.ENSEMBLE_API_URL = api.url;
+}
