@@ -1,0 +1,44 @@
+/** `serverless package` (and so `deploy`) only ever builds a stage that verifies real Auth0 tokens. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const packageStage = (env: Record<string, string | undefined>) => {
+  const outDir = mkdtempSync(join(tmpdir(), 'ensemble-package-'));
+  const { AUTH0_DOMAIN: _domain, API_AUDIENCE: _audience, ...inherited } = process.env;
+  const result = spawnSync(resolve('node_modules/.bin/serverless'), ['package', '--stage', 'guardtest', '--package', outDir], {
+    env: { ...inherited, SLS_TELEMETRY_DISABLED: '1', ESBUILD_WORK_FOLDER: '.esbuild-package-test', ...env },
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  return { ...result, output: `${result.stdout}${result.stderr}`, outDir };
+};
+
+describe('packaging a stage', () => {
+  it.each([
+    [{}, 'AUTH0_DOMAIN and API_AUDIENCE'],
+    [{ AUTH0_DOMAIN: 'tenant.eu.auth0.com' }, 'API_AUDIENCE'],
+    [{ API_AUDIENCE: 'https://ensemble' }, 'AUTH0_DOMAIN'],
+    [{ AUTH0_DOMAIN: '  ', API_AUDIENCE: 'https://ensemble' }, 'AUTH0_DOMAIN'],
+  ])('refuses with %j, naming what is missing', (env, missing) => {
+    const result = packageStage(env);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(`Refusing to package or deploy: set ${missing}`);
+    expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
+  });
+
+  it('builds one bundle per function, configured for Auth0, when both are set', () => {
+    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble' });
+    expect(result.status).toBe(0);
+    const template = JSON.parse(readFileSync(join(result.outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    const functions = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::Lambda::Function') as any[];
+    expect(functions).toHaveLength(17);
+    for (const fn of functions) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Environment.Variables).toMatchObject({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble' });
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
+    }
+    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(17);
+  });
+});
