@@ -5,5 +5,6 @@ import { rawOk } from '../lib/http/responses';
 const page = renderDocsPage();
 
 export const handler = operation({
+  htmlStyles: true,
   run: async () => rawOk(page, 'text/html; charset=utf-8'),
 });

@@ -67,7 +67,7 @@ export const unlinkWrite = (
 export const ensureFitsOneTransaction = (writes: GuardedWrite[]): GuardedWrite[] => {
   if (writes.length > MAX_TRANSACTION_ITEMS) {
     throw new UnprocessableEntityError(
-      'This change touches too many records to apply at once; change the title and the cast in separate requests.',
+      `This change touches more than ${MAX_TRANSACTION_ITEMS} records at once; make it in smaller steps, such as replacing the cast in two requests.`,
     );
   }
   return writes;

@@ -22,7 +22,12 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
   process.exit(2);
 }
 const stage = 'dev';
-const auth0 = (process.env.AUTH0_DOMAIN ?? '') !== '' && (process.env.API_AUDIENCE ?? '') !== '';
+const auth0Settings = [process.env.AUTH0_DOMAIN, process.env.API_AUDIENCE].filter((value) => (value ?? '').trim() !== '');
+if (auth0Settings.length === 1) {
+  console.error('Set both AUTH0_DOMAIN and API_AUDIENCE to accept Auth0 tokens, or neither for local tokens.');
+  process.exit(2);
+}
+const auth0 = auth0Settings.length === 2;
 const keysDir = resolve(DEFAULT_KEYS_DIR);
 
 let database: DynamoDbLocal | undefined;

@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 description of the API, built from the route table and the
  * very zod schemas the handlers validate with, so it cannot drift from them.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '../auth/permissions';
 import {
   actorCreateBody,
@@ -17,7 +17,7 @@ import {
 } from '../validation/schemas';
 import { ROUTES, type Route } from './routes';
 
-const schema = (zodSchema: z.ZodType) => {
+const schema = (zodSchema: z.ZodMiniType) => {
   const { $schema: _ignored, ...jsonSchema } = z.toJSONSchema(zodSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
   return jsonSchema;
 };
@@ -37,7 +37,7 @@ const bodies: Record<string, string> = {
   updateMovie: 'MovieUpdate',
 };
 
-const queries: Record<string, z.ZodType> = { listActors: actorListQuery, listMovies: movieListQuery };
+const queries: Record<string, z.ZodMiniType> = { listActors: actorListQuery, listMovies: movieListQuery };
 
 const successBody = (route: Route): unknown => {
   const fn = route.function;
@@ -57,7 +57,8 @@ const errorStatuses = (route: Route): string[] => {
   if (route.path.includes('{')) statuses.add('400').add('404');
   if (route.function in queries) statuses.add('400');
   if (route.function in bodies) statuses.add('413').add('415').add('422').add('400');
-  if (route.method === 'POST' || route.method === 'PATCH' || route.method === 'PUT') statuses.add('409').add('422');
+  if (route.method === 'POST' || route.method === 'PATCH') statuses.add('409').add('422');
+  if (route.method === 'PUT') statuses.add('422');
   if (route.method === 'PATCH' || route.method === 'DELETE' || route.method === 'PUT') statuses.add('412');
   statuses.add('500').add('503');
   return [...statuses].sort();

@@ -12,7 +12,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { authorize } from '../auth/authorize';
 import type { Permission } from '../auth/permissions';
 import { allowedOrigins } from '../config';
@@ -21,7 +21,7 @@ import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
 import type { ApiResponse } from './responses';
 
-type Schema = z.ZodType;
+type Schema = z.ZodMiniType;
 type Output<S> = S extends Schema ? z.output<S> : undefined;
 
 export interface OperationInput<B, Q, P> {
@@ -39,6 +39,8 @@ export interface OperationSpec<BS, QS, PS> {
   /** Required permission; omit only for the public endpoints. */
   permission?: Permission;
   body?: BS;
+  /** The response is an HTML page with an inline stylesheet (the docs). */
+  htmlStyles?: boolean;
   /** Fields a client may read but not send; named in the 422 rather than called unknown. */
   readOnlyFields?: readonly string[];
   query?: QS;
@@ -57,11 +59,15 @@ const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => 
 const origins = allowedOrigins();
 
 /** The middlewares every response goes through, public or not. */
-export const responseStack = (permission: Permission | undefined) => {
+export const responseStack = (permission: Permission | undefined, htmlStyles = false) => {
   const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
     httpHeaderNormalizer(),
-    // reportingEndpoints would send an empty header: this API has no reporting endpoint.
-    httpSecurityHeaders({ reportingEndpoints: false }),
+    httpSecurityHeaders({
+      // reportingEndpoints would send an empty header: this API has no reporting endpoint.
+      reportingEndpoints: false,
+      // The docs page styles itself inline; it still runs no script and loads nothing.
+      ...(htmlStyles ? { contentSecurityPolicy: { 'style-src': "'unsafe-inline'" } } : {}),
+    } as Parameters<typeof httpSecurityHeaders>[0]),
   ];
   if (origins.length > 0) {
     stack.push(httpCors({ origins, credentials: false, headers: 'Authorization,Content-Type,If-Match,Idempotency-Key' }));
@@ -95,7 +101,7 @@ export const operation = <BS extends Schema | undefined = undefined, QS extends 
   };
 
   const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
-  for (const middleware of responseStack(spec.permission)) handler.use(middleware);
+  for (const middleware of responseStack(spec.permission, spec.htmlStyles)) handler.use(middleware);
   if (spec.permission !== undefined) handler.use(authorize(spec.permission));
   return handler;
 };

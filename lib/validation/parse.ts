@@ -2,7 +2,7 @@
  * Turns raw request parts into typed input, or into the 400/413/415/422
  * errors of SPEC §5 with one `details` entry per offending field.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   BadRequestError,
   PayloadTooLargeError,
@@ -13,14 +13,14 @@ import {
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-const fieldIssues = (error: z.ZodError): FieldIssue[] =>
+const fieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
   error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not a known field' }))
       : [{ field: issue.path.join('.') || '(root)', message: issue.message }],
   );
 
-const parseWith = <S extends z.ZodType>(
+const parseWith = <S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   fail: (issues: FieldIssue[]) => Error,
@@ -30,16 +30,16 @@ const parseWith = <S extends z.ZodType>(
   return result.data;
 };
 
-export const parseQuery = <S extends z.ZodType>(schema: S, query: Record<string, string | undefined> | undefined) =>
+export const parseQuery = <S extends z.ZodMiniType>(schema: S, query: Record<string, string | undefined> | undefined) =>
   parseWith(schema, query ?? {}, (details) => new BadRequestError('The query string is invalid.', details));
 
-export const parsePathParams = <S extends z.ZodType>(schema: S, params: Record<string, string | undefined> | undefined) =>
+export const parsePathParams = <S extends z.ZodMiniType>(schema: S, params: Record<string, string | undefined> | undefined) =>
   parseWith(schema, params ?? {}, (details) => new BadRequestError('The id in the path is malformed.', details));
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
 export interface RawBody {
-  body: string | undefined;
+  body: string | null | undefined;
   isBase64Encoded: boolean;
   contentType: string | undefined;
 }
@@ -49,12 +49,13 @@ export interface RawBody {
  * JSON syntax, then the schema. Read-only fields are reported by name
  * before the schema would call them unknown.
  */
-export const parseJsonBody = <S extends z.ZodType>(
+export const parseJsonBody = <S extends z.ZodMiniType>(
   schema: S,
   { body, isBase64Encoded, contentType }: RawBody,
   readOnlyFields: readonly string[],
 ): z.output<S> => {
-  const text = body === undefined ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  // API Gateway (and serverless-offline) send `null` for a request without a body.
+  const text = body === undefined || body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }
@@ -72,11 +73,14 @@ export const parseJsonBody = <S extends z.ZodType>(
     throw new UnprocessableEntityError('The request body must be a JSON object.');
   }
   const readOnly = readOnlyFields.filter((field) => Object.hasOwn(parsed, field));
-  if (readOnly.length > 0) {
+  const writable = Object.fromEntries(Object.entries(parsed).filter(([field]) => !readOnly.includes(field)));
+  const result = schema.safeParse(writable);
+  const details = [...readOnly.map((field) => ({ field, message: 'is read-only' })), ...(result.success ? [] : fieldIssues(result.error))];
+  if (!result.success || details.length > 0) {
     throw new UnprocessableEntityError(
-      'The request body sets fields that only the server can set.',
-      readOnly.map((field) => ({ field, message: 'is read-only' })),
+      readOnly.length > 0 ? 'The request body sets fields that only the server can set.' : 'The request body has invalid fields.',
+      details,
     );
   }
-  return parseWith(schema, parsed, (details) => new UnprocessableEntityError('The request body has invalid fields.', details));
+  return result.data;
 };

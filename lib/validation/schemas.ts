@@ -1,8 +1,11 @@
 /**
  * One schema per request body and query string. Handlers receive only what
  * these schemas produce, already trimmed and typed.
+ *
+ * Written with `zod/mini`: the same validator as zod, in a tree-shakable
+ * form that adds ~20 KB to a function bundle instead of ~450 KB.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseCalendarDate, todayUtc } from '../domain/dates';
 
 export const MAX_CAST_SIZE = 50;
@@ -12,37 +15,43 @@ const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
 const text = (max: number) =>
-  requiredString('a string')
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+  requiredString('a string').check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(max, `must be at most ${max} characters`),
+  );
 
-const calendarDate = requiredString('a date in YYYY-MM-DD form').refine(
-  (value) => parseCalendarDate(value) !== undefined,
-  'must be a real calendar date in YYYY-MM-DD form',
-).refine((value) => value >= EARLIEST_DATE, `must not be before ${EARLIEST_DATE}`);
+// `abort` stops at the first broken rule: "2031-02-30" is unreal, and saying it is also in the future helps nobody.
+const calendarDate = (...rules: z.core.$ZodCheck<string>[]) =>
+  requiredString('a date in YYYY-MM-DD form').check(
+    z.refine((value) => parseCalendarDate(value) !== undefined, {
+      error: 'must be a real calendar date in YYYY-MM-DD form',
+      abort: true,
+    }),
+    z.refine((value) => value >= EARLIEST_DATE, { error: `must not be before ${EARLIEST_DATE}`, abort: true }),
+    ...rules,
+  );
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-export const isRecordId = (value: string): boolean => ULID.test(value);
 
-const recordId = z.string({ error: 'must be an id string' }).regex(ULID, 'must be an id (26-character ULID)');
+const recordId = z.string({ error: 'must be an id string' }).check(z.regex(ULID, 'must be an id (26-character ULID)'));
 
 // ---- actors -------------------------------------------------------------
 
 const actorFields = {
   name: text(200),
   gender: text(50),
-  birth_date: calendarDate.refine((value) => value <= todayUtc(), 'must not be in the future'),
+  birth_date: calendarDate(z.refine((value) => value <= todayUtc(), 'must not be in the future')),
 };
 
 /** Fields a client may read but never write. */
 export const ACTOR_READ_ONLY = ['id', 'age', 'movie_ids', 'version', 'created_at', 'updated_at'] as const;
 
+const atLeastOneField = (fields: string) =>
+  z.refine((body: unknown) => Object.keys(body as object).length > 0, `must change at least one of ${fields}`);
+
 export const actorCreateBody = z.strictObject(actorFields);
-export const actorUpdateBody = z
-  .strictObject(actorFields)
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, 'must change at least one of name, gender, birth_date');
+export const actorUpdateBody = z.partial(z.strictObject(actorFields)).check(atLeastOneField('name, gender, birth_date'));
 
 export type ActorCreate = z.infer<typeof actorCreateBody>;
 export type ActorUpdate = z.infer<typeof actorUpdateBody>;
@@ -51,22 +60,23 @@ export type ActorUpdate = z.infer<typeof actorUpdateBody>;
 
 const castIds = z
   .array(recordId, { error: 'must be an array of actor ids' })
-  .max(MAX_CAST_SIZE, `must name at most ${MAX_CAST_SIZE} actors`)
-  .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor');
+  .check(
+    z.maxLength(MAX_CAST_SIZE, `must name at most ${MAX_CAST_SIZE} actors`),
+    z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor'),
+  );
 
 const movieFields = {
   title: text(200),
-  release_date: calendarDate,
+  release_date: calendarDate(),
   actor_ids: castIds,
 };
 
 export const MOVIE_READ_ONLY = ['id', 'version', 'created_at', 'updated_at'] as const;
 
-export const movieCreateBody = z.strictObject({ ...movieFields, actor_ids: castIds.optional() });
+export const movieCreateBody = z.strictObject({ ...movieFields, actor_ids: z.optional(castIds) });
 export const movieUpdateBody = z
-  .strictObject(movieFields)
-  .partial()
-  .refine((body) => Object.keys(body).length > 0, 'must change at least one of title, release_date, actor_ids');
+  .partial(z.strictObject(movieFields))
+  .check(atLeastOneField('title, release_date, actor_ids'));
 
 export type MovieCreate = z.infer<typeof movieCreateBody>;
 export type MovieUpdate = z.infer<typeof movieUpdateBody>;
@@ -74,50 +84,57 @@ export type MovieUpdate = z.infer<typeof movieUpdateBody>;
 // ---- query strings -----------------------------------------------------
 
 const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,4}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  z.pipe(
+    z.pipe(z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')), z.transform(Number)),
+    z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+  );
 
 const searchText = z
   .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or digit');
+  .check(
+    z.trim(),
+    z.minLength(1, 'must not be empty'),
+    z.maxLength(100, 'must be at most 100 characters'),
+    z.refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or digit'),
+  );
 
 const paging = {
-  limit: wholeNumber(1, 100).default(20),
-  cursor: z.string().min(1, 'must not be empty').max(1024, 'is not a cursor this API issued').optional(),
+  limit: z._default(wholeNumber(1, 100), 20),
+  cursor: z.optional(
+    z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is not a cursor this API issued')),
+  ),
 };
 
 export const actorListQuery = z
   .strictObject({
     ...paging,
-    q: searchText.optional(),
-    gender: text(50).optional(),
-    min_age: wholeNumber(0, 200).optional(),
-    max_age: wholeNumber(0, 200).optional(),
+    q: z.optional(searchText),
+    gender: z.optional(text(50)),
+    min_age: z.optional(wholeNumber(0, 200)),
+    max_age: z.optional(wholeNumber(0, 200)),
   })
-  .refine((query) => query.min_age === undefined || query.max_age === undefined || query.min_age <= query.max_age, {
-    message: 'must not be greater than max_age',
-    path: ['min_age'],
-  });
+  .check(
+    z.refine((query) => query.min_age === undefined || query.max_age === undefined || query.min_age <= query.max_age, {
+      error: 'must not be greater than max_age',
+      path: ['min_age'],
+    }),
+  );
 
 export const movieListQuery = z
   .strictObject({
     ...paging,
-    q: searchText.optional(),
-    released_after: calendarDate.optional(),
-    released_before: calendarDate.optional(),
+    q: z.optional(searchText),
+    released_after: z.optional(calendarDate()),
+    released_before: z.optional(calendarDate()),
   })
-  .refine(
-    (query) =>
-      query.released_after === undefined ||
-      query.released_before === undefined ||
-      query.released_after <= query.released_before,
-    { message: 'must not be later than released_before', path: ['released_after'] },
+  .check(
+    z.refine(
+      (query) =>
+        query.released_after === undefined ||
+        query.released_before === undefined ||
+        query.released_after <= query.released_before,
+      { error: 'must not be later than released_before', path: ['released_after'] },
+    ),
   );
 
 export type ActorListQuery = z.infer<typeof actorListQuery>;
@@ -135,31 +152,32 @@ export const castMemberParams = z.strictObject({ id: recordId, actor_id: recordI
 
 // ---- responses (documentation and contract tests) ----------------------
 
-const timestamp = z.string().describe('ISO 8601 UTC timestamp');
-const resourceMeta = { created_at: timestamp, updated_at: timestamp, version: z.number().int().min(1) };
+const timestamp = z.string().check(z.describe('ISO 8601 UTC timestamp'));
+const isoDate = z.string().check(z.describe('YYYY-MM-DD'));
+const resourceMeta = { created_at: timestamp, updated_at: timestamp, version: z.int().check(z.gte(1)) };
 
 export const actorResource = z.strictObject({
-  id: z.string().regex(ULID),
+  id: z.string().check(z.regex(ULID)),
   name: z.string(),
   gender: z.string(),
-  birth_date: z.string().describe('YYYY-MM-DD'),
-  age: z.number().int().min(0),
-  movie_ids: z.array(z.string().regex(ULID)),
+  birth_date: isoDate,
+  age: z.int().check(z.gte(0)),
+  movie_ids: z.array(z.string().check(z.regex(ULID))),
   ...resourceMeta,
 });
 
 export const movieResource = z.strictObject({
-  id: z.string().regex(ULID),
+  id: z.string().check(z.regex(ULID)),
   title: z.string(),
-  release_date: z.string().describe('YYYY-MM-DD'),
-  actor_ids: z.array(z.string().regex(ULID)),
+  release_date: isoDate,
+  actor_ids: z.array(z.string().check(z.regex(ULID))),
   ...resourceMeta,
 });
 
 export const errorResource = z.strictObject({
   success: z.literal(false),
-  error: z.number().int(),
+  error: z.int(),
   message: z.string(),
-  details: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+  details: z.optional(z.array(z.strictObject({ field: z.string(), message: z.string() }))),
   request_id: z.string(),
 });

@@ -50,6 +50,12 @@ describe('headers', () => {
 });
 
 describe('request bodies over HTTP', () => {
+  it.each(['POST /api/v1/actors', 'PATCH /api/v1/actors/01ARZ3NDEKTSV4RRFFQ69G5FAV'])('answers %s without a body with 400, not 500', async (route) => {
+    const [method, path] = route.split(' ');
+    const body = expectError(await api(path!, { method, token: producer, headers: { 'content-type': 'application/json' } }), 400);
+    expect(body.message).toMatch(/empty/);
+  });
+
   it.each([
     ['malformed JSON', '{"name":', 'application/json', 400],
     ['a non-JSON media type', '{}', 'text/plain', 415],
@@ -135,6 +141,9 @@ describe('documentation', () => {
     const page = await api('/api/v1/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    // Its inline stylesheet may apply; nothing else (scripts, remote loads) may.
+    expect(page.headers.get('content-security-policy')).toMatch(/style-src 'unsafe-inline'/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     for (const path of Object.keys(document.body.paths)) expect(page.body).toContain(path);
   });
 });

@@ -92,6 +92,19 @@ describe('creating an actor', () => {
     expect(await total()).toBe(before);
   });
 
+  it('reports read-only and unknown fields together', async () => {
+    const error = expectError(await create({ ...validActor(), version: 2, nickname: 'x' }), 422);
+    expect(error.details).toEqual([
+      { field: 'version', message: 'is read-only' },
+      { field: 'nickname', message: 'is not a known field' },
+    ]);
+  });
+
+  it('gives one reason for an impossible date, not a cascade', async () => {
+    const error = expectError(await create({ ...validActor(), birth_date: '2031-02-30' }), 422);
+    expect(error.details).toEqual([{ field: 'birth_date', message: 'must be a real calendar date in YYYY-MM-DD form' }]);
+  });
+
   it('accepts application/json with a charset', async () => {
     const result = await create(validActor(), { 'content-type': 'application/json; charset=utf-8' });
     expect(result.statusCode).toBe(201);
