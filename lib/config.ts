@@ -84,9 +84,3 @@ export const readDataConfig = (): DataConfig => ({
  * a forged cursor can at most start a list somewhere a real one could.
  */
 export const cursorKey = (): string => readEnv('CURSOR_KEY') ?? 'ensemble-cursor-v1';
-
-export const allowedOrigins = (): string[] =>
-  (readEnv('ALLOWED_ORIGINS') ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== '');

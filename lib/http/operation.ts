@@ -8,14 +8,11 @@
  * response exists) and above the hooks that throw (auth, input parsing).
  */
 import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { authorize } from '../auth/authorize';
 import type { Permission } from '../auth/permissions';
-import { allowedOrigins } from '../config';
 import { parseJsonBody, parsePathParams, parseQuery } from '../validation/parse';
 import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
@@ -56,12 +53,11 @@ const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => 
   return { after: addHeader, onError: addHeader };
 };
 
-const origins = allowedOrigins();
-
 /** The middlewares every response goes through, public or not. */
 export const responseStack = (permission: Permission | undefined, htmlStyles = false) => {
+  // No header normaliser: payload format 2.0 already lower-cases header names.
+  // No CORS middleware: the HTTP API handles CORS (serverless.yml, lib/deploy/cors.cjs).
   const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
-    httpHeaderNormalizer(),
     httpSecurityHeaders({
       // reportingEndpoints would send an empty header: this API has no reporting endpoint.
       reportingEndpoints: false,
@@ -69,9 +65,6 @@ export const responseStack = (permission: Permission | undefined, htmlStyles = f
       ...(htmlStyles ? { contentSecurityPolicy: { 'style-src': "'unsafe-inline'" } } : {}),
     } as Parameters<typeof httpSecurityHeaders>[0]),
   ];
-  if (origins.length > 0) {
-    stack.push(httpCors({ origins, credentials: false, headers: 'Authorization,Content-Type,If-Match,Idempotency-Key' }));
-  }
   if (permission !== undefined) stack.push(noStore() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
   stack.push(errorResponder());
   return stack;
