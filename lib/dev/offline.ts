@@ -14,6 +14,11 @@ export interface OfflineOptions {
   /** Where the server's own output goes; inherited (visible) by default. */
   output?: 'inherit' | 'ignore';
   stage?: string;
+  /**
+   * serverless-esbuild's build folder. Give concurrent stacks (npm start and a
+   * test run, say) different folders, or each start deletes the other's bundles.
+   */
+  buildFolder?: string;
 }
 
 export const startOffline = async (options: OfflineOptions): Promise<OfflineStack> => {
@@ -34,7 +39,13 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
       '127.0.0.1',
     ],
     {
-      env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      env: {
+        ...process.env,
+        ...options.env,
+        ...(options.buildFolder === undefined ? {} : { ESBUILD_WORK_FOLDER: options.buildFolder }),
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+      },
       stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
     },
   );

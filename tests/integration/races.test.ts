@@ -135,3 +135,35 @@ it('never leaves a movie naming an actor who was deleted while being cast', asyn
     expect(await integrityProblems()).toEqual([]);
   }
 });
+
+it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and no update is lost', async () => {
+  const actor = await newActor();
+  const results = await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      invoke(updateActor, {
+        method: 'PATCH',
+        pathParameters: { id: actor.id },
+        token: producer,
+        headers: { 'if-match': `"${actor.version}"` },
+        body: { gender: `writer-${i}` },
+      }),
+    ),
+  );
+  expect(statuses(results)).toEqual({ 200: 1, 412: 49 });
+  const winner = results.find((result) => result.statusCode === 200)!.body.actor;
+  const { actors } = await snapshot();
+  expect(actors.get(actor.id)).toMatchObject({ gender: winner.gender, version: actor.version + 1 });
+});
+
+it('applies every one of 30 simultaneous PATCHes without If-Match, losing none', async () => {
+  const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Many hands'), release_date: '2015-05-05' } })).body.movie;
+  const actors = await Promise.all(Array.from({ length: 30 }, () => newActor()));
+  const results = await Promise.all(
+    actors.map((actor) => invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
+  );
+  expect(statuses(results)).toEqual({ 200: 30 });
+  const { movies } = await snapshot();
+  expect(movies.get(movie.id)!.actor_ids.size).toBe(30);
+  expect(movies.get(movie.id)!.version).toBe(31);
+  expect(await integrityProblems()).toEqual([]);
+});

@@ -40,6 +40,7 @@ export default async function globalSetup(): Promise<void> {
     stage: TEST_STAGE,
     env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir },
     output: 'ignore',
+    buildFolder: `.esbuild-test-${process.pid}`,
   });
   globalThis.__ensembleServers.push(api);
   process.env.ENSEMBLE_API_URL = api.url;
