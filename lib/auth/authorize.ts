@@ -56,6 +56,8 @@ export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewa
     if (!grantedPermissions(payload).includes(permission)) {
       throw new ForbiddenError(`This action needs the ${permission} permission.`);
     }
+    // Where API Gateway's own JWT authorizer would put the claims, so handlers read them from the usual place.
+    (request.event.requestContext as { authorizer?: unknown }).authorizer = { jwt: { claims: payload, scopes: null } };
   },
 });
 

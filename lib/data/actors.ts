@@ -22,6 +22,7 @@ import {
   type Identity,
   type StoredRecord,
 } from './records';
+import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
 
 export interface ActorRecord extends StoredRecord {
@@ -72,7 +73,7 @@ export const getActor = async (id: string): Promise<ActorRecord> => {
   return record;
 };
 
-export const createActor = async (input: ActorCreate): Promise<ActorRecord> => {
+export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> => {
   const now = new Date().toISOString();
   const id = ulid();
   const record: ActorRecord = {
@@ -89,11 +90,19 @@ export const createActor = async (input: ActorCreate): Promise<ActorRecord> => {
     version: 1,
   } as ActorRecord;
   await transactWrite([
+    // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
+    ...claims(record),
     recordPut(tables.actors, record),
     ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
   ]);
   return record;
 };
+
+/** createActor, at most once per `Idempotency-Key` of the caller. */
+export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>
+  createOnce<ActorRecord>(request && { ...request, table: tables.actors, operation: 'createActor', body: input }, (claims) =>
+    createActor(input, claims),
+  );
 
 export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>
   withFreshReads(async () => {

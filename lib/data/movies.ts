@@ -22,6 +22,7 @@ import {
   type Identity,
   type StoredRecord,
 } from './records';
+import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { batchGet, checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
 
 export interface MovieRecord extends StoredRecord {
@@ -89,7 +90,7 @@ const actorsJoining = async (requested: string[], joining: Set<string>): Promise
   if (issues.length > 0) throw new UnprocessableEntityError('The cast names actors who cannot join it.', issues);
 };
 
-export const createMovie = (input: MovieCreate): Promise<MovieRecord> =>
+export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> = () => []): Promise<MovieRecord> =>
   withFreshReads(async () => {
     const cast = input.actor_ids ?? [];
     await actorsJoining(cast, new Set(cast));
@@ -109,6 +110,8 @@ export const createMovie = (input: MovieCreate): Promise<MovieRecord> =>
     } as MovieRecord;
     await transactWrite(
       ensureFitsOneTransaction([
+        // First: when a racing retry loses on both the key and the title, it is a replay, not a duplicate.
+        ...claims(record),
         recordPut(tables.movies, record),
         ...identityCreated(tables.movies, KIND, id, identityOf(input.title, input.release_date), duplicateTitle(input.title, input.release_date)),
         ...cast.map((actorId) => linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
@@ -116,6 +119,12 @@ export const createMovie = (input: MovieCreate): Promise<MovieRecord> =>
     );
     return record;
   });
+
+/** createMovie, at most once per `Idempotency-Key` of the caller. */
+export const createMovieOnce = (input: MovieCreate, request: IdempotentRequest | undefined) =>
+  createOnce<MovieRecord>(request && { ...request, table: tables.movies, operation: 'createMovie', body: input }, (claims) =>
+    createMovie(input, claims),
+  );
 
 export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieRecord> =>
   withFreshReads(async () => {

@@ -82,13 +82,17 @@ const operationFor = (route: Route) => {
     route.method === 'PATCH' || route.method === 'PUT' || (route.method === 'DELETE')
       ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The record\'s ETag, e.g. "3": the write happens only if it is still at that version (412 otherwise).' }]
       : [];
+  const idempotency =
+    route.method === 'POST'
+      ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 }, description: 'Makes the create safe to retry: the same key and body within 24 h return the first response (with Idempotent-Replayed: true) and create nothing new; the same key with another body is a 422.' }]
+      : [];
   return {
     operationId: route.function,
     summary: `${route.method} ${route.path.replace('/api/v1', '')}`,
     ...(route.permission === null
       ? { security: [] }
       : { security: [{ bearerAuth: [route.permission] }], description: `Needs the \`${route.permission}\` permission.` }),
-    parameters: [...pathParameters, ...queryParameters, ...ifMatch],
+    parameters: [...pathParameters, ...queryParameters, ...ifMatch, ...idempotency],
     ...(bodies[route.function] ? { requestBody: { required: true, content: jsonContent(ref(bodies[route.function]!)) } } : {}),
     responses: {
       [okStatus]: {

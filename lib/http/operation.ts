@@ -29,6 +29,8 @@ export interface OperationInput<B, Q, P> {
   headers: Record<string, string | undefined>;
   method: string;
   path: string;
+  /** The verified token's subject; undefined on public operations. */
+  caller: string | undefined;
   requestId: string;
 }
 
@@ -87,6 +89,9 @@ export const operation = <BS extends Schema | undefined = undefined, QS extends 
         ),
       headers,
       method: event.requestContext.http.method,
+      caller: (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims?.sub as
+        | string
+        | undefined,
       path: event.rawPath,
       requestId: requestIdOf(event, context.awsRequestId),
     } as OperationInput<Output<BS>, Output<QS>, Output<PS>>;

@@ -18,3 +18,17 @@ export const expectedVersion = (headers: Record<string, string | undefined>): nu
   }
   return Number(match[1]);
 };
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The `Idempotency-Key` header: 1–255 visible ASCII characters, or absent. */
+export const idempotencyKey = (headers: Record<string, string | undefined>): string | undefined => {
+  const header = headers['idempotency-key'];
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new BadRequestError('Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.', [
+      { field: 'Idempotency-Key', message: 'is not a valid key' },
+    ]);
+  }
+  return header;
+};

@@ -23,13 +23,21 @@ export const ok = (payload: Record<string, unknown>, headers?: Record<string, st
 export const okResource = (key: string, resource: { version: number }): ApiResponse =>
   ok({ [key]: resource }, { ETag: etag(resource.version) });
 
-/** 201 for a new record: carries its ETag and the Location to fetch it from. */
+/**
+ * 201 for a new record: carries its ETag and the Location to fetch it from.
+ * A replay of an earlier request with the same Idempotency-Key says so.
+ */
 export const createdResource = (
   key: string,
   resource: { id: string; version: number },
   location: string,
+  replayed = false,
 ): ApiResponse =>
-  json(201, { success: true, [key]: resource }, { ETag: etag(resource.version), Location: location });
+  json(
+    201,
+    { success: true, [key]: resource },
+    { ETag: etag(resource.version), Location: location, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
+  );
 
 export const errorResponse = (error: HttpError, requestId: string): ApiResponse =>
   json(

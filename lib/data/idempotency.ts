@@ -1,0 +1,85 @@
+/**
+ * `Idempotency-Key` for creates. The key is claimed by an item written in
+ * the same transaction as the record it creates, so of any number of
+ * requests racing with one key exactly one commits; every other one finds
+ * the claim and replays the first result. (Powertools Idempotency keeps its
+ * record apart from the write and reports racing retries as "in progress";
+ * a claim inside the transaction needs neither.)
+ */
+import { createHash } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { UnprocessableEntityError } from '../http/errors';
+import { db } from './client';
+import type { GuardedWrite } from './transact';
+
+/** How long a key is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+/** What the client sent: its identity and key. */
+export interface IdempotentRequest {
+  /** Keys are per caller (the token's `sub`) and per operation. */
+  caller: string;
+  key: string;
+}
+
+export interface IdempotencyScope extends IdempotentRequest {
+  table: string;
+  operation: string;
+  /** The validated request body, canonicalised by the schema that produced it. */
+  body: unknown;
+}
+
+class KeyClaimedMeanwhile extends Error {}
+
+const claimKey = (scope: IdempotencyScope) => ({
+  pk: `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify([scope.caller, scope.operation, scope.key])).digest('base64url')}`,
+});
+
+const fingerprint = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+
+const replay = async <T>(scope: IdempotencyScope): Promise<T | undefined> => {
+  const { Item } = await db.send(new GetCommand({ TableName: scope.table, Key: claimKey(scope), ConsistentRead: true }));
+  if (Item === undefined || (Item.expires_at as number) < Date.now() / 1000) return undefined;
+  if (Item.fingerprint !== fingerprint(scope.body)) {
+    throw new UnprocessableEntityError('This Idempotency-Key was already used with a different request body.', [
+      { field: 'Idempotency-Key', message: 'was used before with another body; use a new key for a new request' },
+    ]);
+  }
+  return Item.result as T;
+};
+
+/** The writes that claim an idempotency key for a result; none without a key. */
+export type KeyClaims<T> = (result: T) => GuardedWrite[];
+
+/**
+ * Runs `create` once per key: `create` adds the claim to its transaction.
+ * Returns the result and whether it is a replay of an earlier request.
+ */
+export const createOnce = async <T>(
+  scope: IdempotencyScope | undefined,
+  create: (claims: KeyClaims<T>) => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> => {
+  if (scope === undefined) return { result: await create(() => []), replayed: false };
+  const earlier = await replay<T>(scope);
+  if (earlier !== undefined) return { result: earlier, replayed: true };
+  const now = Math.floor(Date.now() / 1000);
+  try {
+    const result = await create((value) => [{
+      write: {
+        Put: {
+          TableName: scope.table,
+          Item: { ...claimKey(scope), fingerprint: fingerprint(scope.body), result: value, expires_at: now + IDEMPOTENCY_TTL_SECONDS },
+          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+      onConditionFailed: () => new KeyClaimedMeanwhile(),
+    }]);
+    return { result, replayed: false };
+  } catch (error) {
+    if (!(error instanceof KeyClaimedMeanwhile)) throw error;
+    const winner = await replay<T>(scope);
+    if (winner === undefined) throw error;
+    return { result: winner, replayed: true };
+  }
+};

@@ -1,0 +1,103 @@
+/** POST with Idempotency-Key: one record per key, whatever the retries do and however they race. */
+import { handler as createActor } from '../../functions/actors/create';
+import { handler as listActors } from '../../functions/actors/list';
+import { handler as createMovie } from '../../functions/movies/create';
+import { handler as listMovies } from '../../functions/movies/list';
+import { uniqueName } from '../helpers/api';
+import { integrityProblems } from '../helpers/integrity';
+import { expectError, invoke } from '../helpers/invoke';
+import { customToken, roleToken } from '../helpers/tokens';
+
+let producer: string;
+beforeAll(async () => {
+  producer = await roleToken('executive-producer');
+});
+
+const actorTotal = async () => (await invoke(listActors, { token: producer })).body.total;
+const movieTotal = async () => (await invoke(listMovies, { token: producer })).body.total;
+const postActor = (body: unknown, key: string | undefined, token = producer) =>
+  invoke(createActor, { method: 'POST', token, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
+const newKey = () => `key-${uniqueName('').trim().replace(/\s/g, '')}`;
+const actorBody = () => ({ name: uniqueName('Idem'), gender: 'f', birth_date: '1988-08-08' });
+
+it('replays the first response for a retry with the same key and body, creating nothing new', async () => {
+  const [key, body] = [newKey(), actorBody()];
+  const before = await actorTotal();
+  const first = await postActor(body, key);
+  expect(first.statusCode).toBe(201);
+  expect(first.headers['Idempotent-Replayed']).toBeUndefined();
+  const retry = await postActor(body, key);
+  expect(retry.statusCode).toBe(201);
+  expect(retry.headers['Idempotent-Replayed']).toBe('true');
+  expect(retry.body).toEqual(first.body);
+  expect(retry.headers.Location).toBe(first.headers.Location);
+  expect(await actorTotal()).toBe(before + 1);
+});
+
+it('answers 422 when the same key comes with a different body, and writes nothing', async () => {
+  const key = newKey();
+  expect((await postActor(actorBody(), key)).statusCode).toBe(201);
+  const before = await actorTotal();
+  const error = expectError(await postActor(actorBody(), key), 422);
+  expect(error.details).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('another body') }]);
+  expect(await actorTotal()).toBe(before);
+});
+
+it('creates exactly one record when 20 retries with one key race', async () => {
+  const [key, body] = [newKey(), actorBody()];
+  const before = await actorTotal();
+  const results = await Promise.all(Array.from({ length: 20 }, () => postActor(body, key)));
+  expect(results.map((result) => result.statusCode)).toEqual(Array(20).fill(201));
+  expect(new Set(results.map((result) => result.body.actor.id)).size).toBe(1);
+  expect(results.filter((result) => result.headers['Idempotent-Replayed'] !== 'true')).toHaveLength(1);
+  expect(await actorTotal()).toBe(before + 1);
+  expect(await integrityProblems()).toEqual([]);
+});
+
+it('keeps keys apart per caller and per operation', async () => {
+  const key = newKey();
+  const other = await customToken({ permissions: ['post:actors', 'post:movies'], subject: 'auth0|someone-else' });
+  const mine = await postActor(actorBody(), key);
+  const theirs = await postActor(actorBody(), key, other);
+  expect([mine.statusCode, theirs.statusCode]).toEqual([201, 201]);
+  expect(theirs.body.actor.id).not.toBe(mine.body.actor.id);
+  const before = await movieTotal();
+  const movie = await invoke(createMovie, {
+    method: 'POST',
+    token: producer,
+    body: { title: uniqueName('Idem movie'), release_date: '2003-03-03' },
+    headers: { 'idempotency-key': key },
+  });
+  expect(movie.statusCode).toBe(201);
+  expect(await movieTotal()).toBe(before + 1);
+});
+
+it('does not remember a failed request: a retry after fixing the conflict goes through', async () => {
+  const key = newKey();
+  const body = actorBody();
+  expect((await postActor(body, undefined)).statusCode).toBe(201);
+  expectError(await postActor(body, key), 409);
+  const fixed = { ...body, name: `${body.name} II` };
+  expect((await postActor(fixed, key)).statusCode).toBe(201);
+});
+
+it.each(['', 'x'.repeat(256), 'has space', 'tab\there', 'ünïcode'])('answers a malformed key %j with 400', async (key) => {
+  const before = await actorTotal();
+  expectError(await postActor(actorBody(), key), 400);
+  expect(await actorTotal()).toBe(before);
+});
+
+it('creates exactly one movie, cast on both sides once, when 15 retries with one key race', async () => {
+  const actor = (await postActor(actorBody(), undefined)).body.actor;
+  const key = newKey();
+  const body = { title: uniqueName('Idem race'), release_date: '2011-11-11', actor_ids: [actor.id] };
+  const results = await Promise.all(
+    Array.from({ length: 15 }, () => invoke(createMovie, { method: 'POST', token: producer, body, headers: { 'idempotency-key': key } })),
+  );
+  expect(new Set(results.map((result) => `${result.statusCode} ${result.body.movie?.id}`)).size).toBe(1);
+  expect(results[0]!.statusCode).toBe(201);
+  const { snapshot } = await import('../helpers/integrity');
+  const { actors } = await snapshot();
+  expect([...actors.get(actor.id)!.movie_ids]).toEqual([results[0]!.body.movie.id]);
+  expect(await integrityProblems()).toEqual([]);
+});
