@@ -18,6 +18,8 @@ import { ConflictError } from '../http/errors';
 import { db } from './client';
 import { staleRead, type GuardedWrite } from './transact';
 
+export { comparableText, searchWords } from '../domain/text';
+
 export type Kind = 'ACTOR' | 'MOVIE';
 
 export interface StoredRecord {
@@ -35,18 +37,6 @@ export const wordKey = (kind: Kind, word: string, id: string) => ({ pk: `${kind}
 
 export const listPartition = (kind: Kind) => kind;
 export const wordPartition = (kind: Kind) => `${kind}_WORD`;
-
-/** Same text for uniqueness purposes: Unicode-normalised, trimmed, single-spaced, case-folded. */
-export const comparableText = (text: string): string => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-
-/** A record's words are indexed up to this many, which bounds the items one transaction writes. */
-export const MAX_INDEXED_WORDS = 20;
-
-/** Search words: accents folded, case folded, split on anything that is not a letter or digit. */
-export const searchWords = (text: string): string[] => {
-  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-  return [...new Set(folded.split(/[^\p{L}\p{N}]+/u).filter((word) => word !== ''))].slice(0, MAX_INDEXED_WORDS);
-};
 
 export const getRecord = async <T extends StoredRecord>(table: string, kind: Kind, id: string): Promise<T | undefined> => {
   const result = await db.send(new GetCommand({ TableName: table, Key: recordKey(kind, id), ConsistentRead: true }));

@@ -35,7 +35,7 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
   try {
     await db.send(new TransactWriteCommand({ TransactItems: writes.map(({ write }) => write) }));
   } catch (error) {
-    if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') throw error;
+    if ((error as { name?: unknown } | null)?.name !== 'TransactionCanceledException') throw error;
     const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
       (reason) => reason.Code ?? 'None',
     );

@@ -23,10 +23,15 @@ const UNAVAILABLE_ERRORS = new Set([
 ]);
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
 
+/** The SDK wraps anything thrown that is not an `Error` of its realm, naming what it wrapped. */
+const SDK_WRAPPER = /^AWS SDK error wrapper for (\w+)/;
+
+// Duck-typed, not `instanceof Error`: errors raised inside Node's own modules may come from another realm.
 const isDatabaseUnavailable = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const code = (error as { code?: unknown }).code;
-  return UNAVAILABLE_ERRORS.has(error.name) || (typeof code === 'string' && NETWORK_CODES.has(code));
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  const wrapped = typeof message === 'string' ? SDK_WRAPPER.exec(message)?.[1] : undefined;
+  return [name, wrapped].some((n) => typeof n === 'string' && UNAVAILABLE_ERRORS.has(n)) || (typeof code === 'string' && NETWORK_CODES.has(code));
 };
 
 /** The Lambda request id: unique per invocation, and the id every log line of the invocation carries. */

@@ -6,7 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { comparableText, searchWords } from '../../lib/data/records';
+import { comparableText, searchWords } from '../../lib/domain/text';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 const client = () =>

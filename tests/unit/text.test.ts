@@ -1,4 +1,4 @@
-import { comparableText, searchWords, MAX_INDEXED_WORDS } from '../../lib/data/records';
+import { comparableText, searchWords, MAX_INDEXED_WORDS } from '../../lib/domain/text';
 
 describe('comparableText (uniqueness)', () => {
   it('ignores case, surrounding space and runs of inner space', () => {
