@@ -70,13 +70,24 @@ export interface DataConfig {
   moviesTable: string;
   /** DynamoDB Local's URL in development; unset in AWS. */
   endpoint: string | undefined;
+  /**
+   * How long one DynamoDB attempt may take. DynamoDB answers in milliseconds,
+   * so 1.5 s (×3 attempts) is generous yet ends well inside the Lambda
+   * timeout; DynamoDB Local on a busy laptop may need longer.
+   */
+  requestTimeoutMs: number;
 }
 
-export const readDataConfig = (): DataConfig => ({
-  actorsTable: requireEnv('ACTORS_TABLE'),
-  moviesTable: requireEnv('MOVIES_TABLE'),
-  endpoint: readEnv('DYNAMODB_ENDPOINT'),
-});
+export const readDataConfig = (): DataConfig => {
+  const timeout = Number(readEnv('DYNAMODB_TIMEOUT_MS') ?? 1500);
+  if (!Number.isInteger(timeout) || timeout <= 0) throw new ConfigError('DYNAMODB_TIMEOUT_MS must be a positive whole number.');
+  return {
+    actorsTable: requireEnv('ACTORS_TABLE'),
+    moviesTable: requireEnv('MOVIES_TABLE'),
+    endpoint: readEnv('DYNAMODB_ENDPOINT'),
+    requestTimeoutMs: timeout,
+  };
+};
 
 /**
  * Key for the HMAC that makes list cursors tamper-evident. Cursors hold only

@@ -22,7 +22,7 @@ export const db = DynamoDBDocumentClient.from(
         }),
     // Bounded so a sick database becomes a 503 well inside the Lambda timeout, never a hang.
     maxAttempts: 3,
-    requestHandler: { connectionTimeout: 500, requestTimeout: 1500 },
+    requestHandler: { connectionTimeout: 500, requestTimeout: config.requestTimeoutMs, throwOnRequestTimeout: true },
   }),
   { marshallOptions: { removeUndefinedValues: true } },
 );

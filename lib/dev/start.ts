@@ -88,7 +88,8 @@ try {
   api = await startOffline({
     httpPort: port,
     stage,
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir },
+    // DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
+    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
   });
   api.process.once('exit', (code) => {
     if (!stopping) {

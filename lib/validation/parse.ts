@@ -39,7 +39,7 @@ export const parsePathParams = <S extends z.ZodMiniType>(schema: S, params: Reco
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
 export interface RawBody {
-  body: string | null | undefined;
+  body: unknown;
   isBase64Encoded: boolean;
   contentType: string | undefined;
 }
@@ -54,8 +54,16 @@ export const parseJsonBody = <S extends z.ZodMiniType>(
   { body, isBase64Encoded, contentType }: RawBody,
   readOnlyFields: readonly string[],
 ): z.output<S> => {
-  // API Gateway (and serverless-offline) send `null` for a request without a body.
-  const text = body === undefined || body === null ? '' : isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
+  // API Gateway sends a string, or null without a body; serverless-offline hands over some JSON
+  // bodies already parsed (`false`, say), so anything else is turned back into its JSON text.
+  const text =
+    body === undefined || body === null
+      ? ''
+      : typeof body !== 'string'
+        ? JSON.stringify(body)
+        : isBase64Encoded
+          ? Buffer.from(body, 'base64').toString('utf8')
+          : body;
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }

@@ -57,6 +57,8 @@ describe('request bodies over HTTP', () => {
   });
 
   it.each([
+    ['the JSON literal false', 'false', 'application/json', 422],
+    ['the JSON literal 0', '0', 'application/json', 422],
     ['malformed JSON', '{"name":', 'application/json', 400],
     ['a non-JSON media type', '{}', 'text/plain', 415],
     ['a body over 64 KiB', JSON.stringify({ name: 'x'.repeat(66_000), gender: 'f', birth_date: '1990-01-01' }), 'application/json', 413],

@@ -20,8 +20,11 @@ const handlers: Record<string, Handler> = {};
 beforeAll(async () => {
   const realEndpoint = process.env.DYNAMODB_ENDPOINT!;
   proxy = await startFaultProxy(realEndpoint);
-  // This file's handlers (a module registry of their own) talk to DynamoDB through the proxy.
+  // This file's handlers (a module registry of their own) talk to DynamoDB through the proxy,
+  // with the production timeout, so a stall ends as it would in AWS.
+  const realTimeout = process.env.DYNAMODB_TIMEOUT_MS;
   process.env.DYNAMODB_ENDPOINT = proxy.url;
+  process.env.DYNAMODB_TIMEOUT_MS = '1500';
   for (const [name, path] of [
     ['createActor', '../../functions/actors/create'],
     ['getActor', '../../functions/actors/get'],
@@ -33,6 +36,7 @@ beforeAll(async () => {
     handlers[name] = ((await import(path)) as { handler: Handler }).handler;
   }
   process.env.DYNAMODB_ENDPOINT = realEndpoint;
+  process.env.DYNAMODB_TIMEOUT_MS = realTimeout;
   producer = await roleToken('executive-producer');
 });
 

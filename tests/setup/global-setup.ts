@@ -33,12 +33,14 @@ export default async function globalSetup(): Promise<void> {
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    // DynamoDB Local shares two cores with everything else the suite runs.
+    DYNAMODB_TIMEOUT_MS: '8000',
     AWS_REGION: 'us-east-1',
   });
   const api = await startOffline({
     httpPort: await freePort(),
     stage: TEST_STAGE,
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir },
+    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '8000' },
     output: 'ignore',
     buildFolder: `.esbuild-test-${process.pid}`,
   });
