@@ -1,0 +1,420 @@
+/**
+ * npm run auth0:setup [-- --dry-run] [--audience <identifier>] [--name <API name>]
+ *
+ * Creates or updates, idempotently, what Ensemble needs in an Auth0 tenant
+ * (SPEC §2), through the official `auth0` SDK's ManagementClient:
+ *   - the API (resource server) whose identifier is API_AUDIENCE: RS256, RBAC
+ *     on (`enforce_policies`), permissions in the access token
+ *     (`token_dialect: access_token_authz`), and exactly the 8 permissions of
+ *     lib/auth/permissions.ts as its scopes;
+ *   - the 3 roles, each granted exactly its permissions of this API (missing
+ *     ones added, extra ones of this API removed; other APIs' left alone).
+ * Prints one line per change ("created API …", "added permission … to role …")
+ * and "unchanged: …" for what was already right. `--dry-run` reads the tenant
+ * and prints the plan without writing anything.
+ *
+ * Credentials: AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a
+ * machine-to-machine application authorised for the Auth0 Management API
+ * with the scopes in MANAGEMENT_SCOPES. Secrets and tokens are never printed.
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type Management, ManagementClient, ManagementError } from 'auth0';
+import { PERMISSIONS, ROLE_SLUGS, ROLES } from '../auth/permissions';
+
+/**
+ * The Management API scopes the machine-to-machine application needs, by call:
+ *   read:resource_servers    GET   /api/v2/resource-servers/{audience}
+ *   create:resource_servers  POST  /api/v2/resource-servers
+ *   update:resource_servers  PATCH /api/v2/resource-servers/{id}
+ *   read:roles               GET   /api/v2/roles, GET /api/v2/roles/{id}/permissions
+ *   create:roles             POST  /api/v2/roles
+ *   update:roles             POST and DELETE /api/v2/roles/{id}/permissions
+ * (Auth0 has no separate role-permission scopes: reading a role's permissions
+ * needs read:roles, adding or removing them needs update:roles.)
+ */
+export const MANAGEMENT_SCOPES = [
+  'read:resource_servers',
+  'create:resource_servers',
+  'update:resource_servers',
+  'read:roles',
+  'create:roles',
+  'update:roles',
+] as const;
+
+/** What the API must look like (besides its scopes). */
+export const API_SETTINGS = {
+  signing_alg: 'RS256',
+  enforce_policies: true,
+  token_dialect: 'access_token_authz',
+} as const;
+
+const SETTING_LABELS: Record<keyof typeof API_SETTINGS, string> = {
+  signing_alg: 'signing algorithm',
+  enforce_policies: 'RBAC (enforce_policies)',
+  token_dialect: 'token dialect (access_token_authz = permissions in the access token)',
+};
+
+const VERBS: Record<string, string> = { get: 'Read', post: 'Create', patch: 'Update', delete: 'Delete' };
+
+/** The API's scopes: the 8 permissions, each with a readable description. */
+export const API_SCOPES = PERMISSIONS.map((permission) => {
+  const [verb, resource] = permission.split(':') as [string, string];
+  return { value: permission, description: `${VERBS[verb] ?? verb} ${resource}` };
+});
+
+export const DEFAULT_API_NAME = 'Ensemble';
+
+export interface ProvisionOptions {
+  /** Tenant domain, e.g. `your-tenant.us.auth0.com` (`https://` and a trailing slash are tolerated). */
+  domain?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** The API identifier, i.e. API_AUDIENCE. */
+  audience?: string;
+  /** Name given to the API when it is created (an existing API keeps its name). */
+  apiName?: string;
+  dryRun?: boolean;
+  /** Called with each output line as it happens. */
+  log?: (line: string) => void;
+  /**
+   * Tests only: the fetch the SDK uses, so that a local stand-in of Auth0 can
+   * answer. The CLI never passes it; left out, the SDK uses the global fetch
+   * against `https://${domain}`.
+   */
+  fetch?: typeof fetch;
+}
+
+export interface ProvisionResult {
+  /** Every output line, in order. */
+  lines: string[];
+  /** The change lines (in a dry run: the planned changes). */
+  changes: string[];
+}
+
+/** Settings are missing or malformed: nothing was attempted. */
+export class SetupConfigError extends Error {
+  override name = 'SetupConfigError';
+}
+
+/** A Management API call failed; `message` says which and why, without secrets. */
+export class SetupApiError extends Error {
+  override name = 'SetupApiError';
+}
+
+const clean = (value: string | undefined): string | undefined => {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+};
+
+interface Settings {
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+  audience: string;
+}
+
+const readSettings = (options: ProvisionOptions): Settings => {
+  const given = {
+    AUTH0_DOMAIN: clean(options.domain),
+    AUTH0_CLIENT_ID: clean(options.clientId),
+    AUTH0_CLIENT_SECRET: clean(options.clientSecret),
+    API_AUDIENCE: clean(options.audience),
+  };
+  const missing = Object.entries(given)
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => (name === 'API_AUDIENCE' ? 'API_AUDIENCE (or --audience)' : name));
+  if (missing.length > 0) {
+    throw new SetupConfigError(
+      `Missing setting${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}.\n` +
+        'AUTH0_DOMAIN is your tenant (e.g. your-tenant.us.auth0.com); AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET belong to a ' +
+        'machine-to-machine application authorised for the Auth0 Management API with the scopes ' +
+        `${MANAGEMENT_SCOPES.join(', ')}; API_AUDIENCE is the identifier of Ensemble's API (e.g. https://ensemble-api).`,
+    );
+  }
+  const domain = given.AUTH0_DOMAIN!.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
+    throw new SetupConfigError(`AUTH0_DOMAIN must be a host name such as your-tenant.us.auth0.com, not "${domain}".`);
+  }
+  return { domain, clientId: given.AUTH0_CLIENT_ID!, clientSecret: given.AUTH0_CLIENT_SECRET!, audience: given.API_AUDIENCE! };
+};
+
+const describeValue = (value: unknown): string => (value === undefined ? '(unset)' : String(value));
+
+const errorDetail = (body: unknown): string | undefined => {
+  if (typeof body === 'string') return body;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { message, error_description: description, error } = body as Record<string, unknown>;
+  const text = [message, description, error].find((candidate) => typeof candidate === 'string');
+  return text as string | undefined;
+};
+
+/**
+ * Runs one step, turning an SDK failure into a SetupApiError that names the
+ * step, the status and Auth0's own message (with a hint for the usual
+ * causes), and never includes the secret or a token.
+ */
+const step = async <T>(what: string, secrets: string[], call: () => Promise<T>): Promise<T> => {
+  try {
+    return await call();
+  } catch (error) {
+    let message: string;
+    if (error instanceof ManagementError) {
+      const status = error.statusCode;
+      const detail = errorDetail(error.body) ?? (status === undefined ? error.message.split('\n')[0] : undefined);
+      message = `Auth0 refused to ${what}${status === undefined ? '' : ` (HTTP ${status})`}${detail === undefined ? '' : `: ${detail}`}`;
+      if (status === 401) {
+        message += '\nCheck AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET (a machine-to-machine application of this tenant).';
+      } else if (status === 403) {
+        message +=
+          '\nAuthorise the machine-to-machine application for the Auth0 Management API (Applications → APIs → Auth0 Management API → ' +
+          `Machine to Machine Applications) with the scopes ${MANAGEMENT_SCOPES.join(', ')}.`;
+      }
+    } else {
+      const cause = (error as { cause?: unknown }).cause;
+      const reason = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+      message = `Could not ${what}: ${reason}`;
+    }
+    for (const secret of secrets) message = message.split(secret).join('***');
+    throw new SetupApiError(message, { cause: error });
+  }
+};
+
+const sameScopes = (a: { value: string; description?: string | undefined }, b: { value: string; description?: string | undefined }) =>
+  a.value === b.value && (a.description ?? '') === (b.description ?? '');
+
+export const provisionAuth0 = async (options: ProvisionOptions): Promise<ProvisionResult> => {
+  const { domain, clientId, clientSecret, audience } = readSettings(options);
+  const dryRun = options.dryRun ?? false;
+  const lines: string[] = [];
+  const changes: string[] = [];
+  const emit = (line: string) => {
+    lines.push(line);
+    options.log?.(line);
+  };
+  /** A change: past tense once done, "would …" in a dry run. */
+  const changed = (done: string, planned: string) => {
+    const line = dryRun ? `would ${planned}` : done;
+    changes.push(line);
+    emit(line);
+  };
+  const unchanged = (what: string) => emit(`unchanged: ${what}`);
+
+  const accessTokens: string[] = [];
+  const secrets = () => [clientSecret, ...accessTokens];
+  const management = new ManagementClient({
+    domain,
+    clientId,
+    clientSecret,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+
+  // The API. GET /resource-servers/{id} accepts the identifier (audience) as the id.
+  const existing = await step(`read the API ${audience}`, secrets(), async () => {
+    try {
+      return await management.resourceServers.get(audience);
+    } catch (error) {
+      if (error instanceof ManagementError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  });
+
+  if (existing === undefined) {
+    const summary = `${audience} ("${options.apiName ?? DEFAULT_API_NAME}": RS256, RBAC on, permissions in the access token, ${API_SCOPES.length} permissions)`;
+    if (!dryRun) {
+      await step(`create the API ${audience}`, secrets(), () =>
+        management.resourceServers.create({
+          name: options.apiName ?? DEFAULT_API_NAME,
+          identifier: audience,
+          scopes: API_SCOPES,
+          ...API_SETTINGS,
+        }),
+      );
+    }
+    changed(`created API ${summary}`, `create API ${summary}`);
+  } else {
+    if (existing.is_system === true) {
+      throw new SetupConfigError(`${audience} is an Auth0 system API; API_AUDIENCE must be the identifier of Ensemble's own API.`);
+    }
+    const update: Management.UpdateResourceServerRequestContent = {};
+    const settingLines: [string, string][] = [];
+    const scopeLines: [string, string][] = [];
+    for (const key of Object.keys(API_SETTINGS) as (keyof typeof API_SETTINGS)[]) {
+      if (existing[key] !== API_SETTINGS[key]) {
+        Object.assign(update, { [key]: API_SETTINGS[key] });
+        const change = `${SETTING_LABELS[key]} ${describeValue(existing[key])} → ${String(API_SETTINGS[key])}`;
+        settingLines.push([`updated API ${audience}: ${change}`, `update API ${audience}: ${change}`]);
+      }
+    }
+    const current = existing.scopes ?? [];
+    for (const scope of API_SCOPES) {
+      const found = current.find((candidate) => candidate.value === scope.value);
+      if (found === undefined) {
+        scopeLines.push([`added permission ${scope.value} to API ${audience}`, `add permission ${scope.value} to API ${audience}`]);
+      } else if (!sameScopes(found, scope)) {
+        scopeLines.push([
+          `updated description of permission ${scope.value} of API ${audience}: "${found.description ?? ''}" → "${scope.description}"`,
+          `update description of permission ${scope.value} of API ${audience}: "${found.description ?? ''}" → "${scope.description}"`,
+        ]);
+      }
+    }
+    for (const scope of current) {
+      if (!API_SCOPES.some((wanted) => wanted.value === scope.value)) {
+        scopeLines.push([`removed permission ${scope.value} from API ${audience}`, `remove permission ${scope.value} from API ${audience}`]);
+      }
+    }
+    // Auth0 replaces the whole list on PATCH: send all 8 when any differs.
+    if (scopeLines.length > 0) update.scopes = API_SCOPES;
+
+    if (settingLines.length > 0 || scopeLines.length > 0) {
+      if (!dryRun) {
+        await step(`update the API ${audience}`, secrets(), () => management.resourceServers.update(existing.id ?? audience, update));
+      }
+    }
+    if (settingLines.length === 0) unchanged(`API ${audience} (RS256, RBAC on, permissions in the access token)`);
+    for (const [done, planned] of settingLines) changed(done, planned);
+    if (scopeLines.length === 0) unchanged(`the ${API_SCOPES.length} permissions of API ${audience}`);
+    for (const [done, planned] of scopeLines) changed(done, planned);
+  }
+
+  // The roles, found by exact name.
+  const roles = await step('list roles', secrets(), async () => {
+    const found: { id?: string; name?: string; type?: string }[] = [];
+    for await (const role of await management.roles.list({ per_page: 100 })) found.push(role);
+    return found;
+  });
+
+  for (const slug of ROLE_SLUGS) {
+    const { name, permissions } = ROLES[slug];
+    const matches = roles.filter((role) => role.name === name && (role.type === undefined || role.type === 'tenant'));
+    if (matches.length > 1) throw new SetupConfigError(`There are ${matches.length} roles named "${name}"; keep one and run again.`);
+    let roleId = matches[0]?.id;
+    let granted: string[] = [];
+
+    if (roleId === undefined) {
+      if (!dryRun) {
+        const created = await step(`create the role ${name}`, secrets(), () =>
+          management.roles.create({ name, description: `Ensemble: ${permissions.join(', ')}` }),
+        );
+        roleId = created.id;
+      }
+      changed(`created role ${name}`, `create role ${name}`);
+    } else {
+      const id = roleId;
+      granted = await step(`read the permissions of role ${name}`, secrets(), async () => {
+        const found: string[] = [];
+        for await (const permission of await management.roles.permissions.list(id, { per_page: 100 })) {
+          if (permission.resource_server_identifier === audience && permission.permission_name !== undefined) {
+            found.push(permission.permission_name);
+          }
+        }
+        return found;
+      });
+      unchanged(`role ${name} exists`);
+    }
+
+    const missing = permissions.filter((permission) => !granted.includes(permission));
+    const extra = granted.filter((permission) => !(permissions as readonly string[]).includes(permission));
+    if (missing.length > 0) {
+      if (!dryRun) {
+        const id = roleId!;
+        await step(`add permissions to role ${name}`, secrets(), () =>
+          management.roles.permissions.add(id, {
+            permissions: missing.map((permission) => ({ resource_server_identifier: audience, permission_name: permission })),
+          }),
+        );
+      }
+      for (const permission of missing) changed(`added permission ${permission} to role ${name}`, `add permission ${permission} to role ${name}`);
+    }
+    if (extra.length > 0) {
+      if (!dryRun) {
+        const id = roleId!;
+        await step(`remove permissions from role ${name}`, secrets(), () =>
+          management.roles.permissions.delete(id, {
+            permissions: extra.map((permission) => ({ resource_server_identifier: audience, permission_name: permission })),
+          }),
+        );
+      }
+      for (const permission of extra) changed(`removed permission ${permission} from role ${name}`, `remove permission ${permission} from role ${name}`);
+    }
+    if (missing.length === 0 && extra.length === 0) unchanged(`permissions of role ${name} (${permissions.join(', ')})`);
+  }
+
+  return { lines, changes };
+};
+
+const usage = `Usage: npm run auth0:setup -- [--dry-run] [--audience <API identifier>] [--name <API name>]
+
+Creates or updates the Auth0 API, its ${PERMISSIONS.length} permissions and the ${ROLE_SLUGS.length} roles of Ensemble.
+Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET (a machine-to-machine application authorised
+for the Auth0 Management API with ${MANAGEMENT_SCOPES.join(', ')}), API_AUDIENCE (or --audience).
+  --dry-run   read the tenant and print the plan; change nothing`;
+
+/** The command line: returns the exit code. */
+export const main = async (
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<number> => {
+  let values: { 'dry-run'?: boolean; audience?: string; name?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'dry-run': { type: 'boolean' },
+        audience: { type: 'string' },
+        name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    err(`${(error as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    out(usage);
+    return 0;
+  }
+  const dryRun = values['dry-run'] ?? false;
+  try {
+    const options: ProvisionOptions = {
+      domain: env.AUTH0_DOMAIN,
+      clientId: env.AUTH0_CLIENT_ID,
+      clientSecret: env.AUTH0_CLIENT_SECRET,
+      audience: values.audience ?? env.API_AUDIENCE,
+      dryRun,
+      log: out,
+    };
+    if (values.name !== undefined) options.apiName = values.name;
+    readSettings(options); // fail on missing settings before printing anything
+    if (dryRun) out('Dry run: reading the tenant only; nothing will be written.');
+    const { changes } = await provisionAuth0(options);
+    if (dryRun) out(changes.length === 0 ? 'Plan: nothing to change.' : `Plan: ${changes.length} change(s); run without --dry-run to apply.`);
+    else out(changes.length === 0 ? 'Auth0 is already set up; nothing changed.' : `Done: ${changes.length} change(s).`);
+    return 0;
+  } catch (error) {
+    if (error instanceof SetupConfigError) {
+      err(`${error.message}\n\n${usage}`);
+      return 2;
+    }
+    if (error instanceof SetupApiError) {
+      err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+};
+
+const invokedDirectly = (() => {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (invokedDirectly) process.exitCode = await main(process.argv.slice(2), process.env);
