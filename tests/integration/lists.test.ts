@@ -1,0 +1,176 @@
+/**
+ * Lists read one page per request from an index. These tests check what
+ * that promises: paging returns every record exactly once (even while
+ * others are being inserted), search finds words by prefix and follows
+ * renames and deletes, filters are exact, and `total` stays exact.
+ */
+import { handler as createActor } from '../../functions/actors/create';
+import { handler as deleteActor } from '../../functions/actors/delete';
+import { handler as listActors } from '../../functions/actors/list';
+import { handler as updateActor } from '../../functions/actors/update';
+import { handler as createMovie } from '../../functions/movies/create';
+import { handler as listMovies } from '../../functions/movies/list';
+import { ageOn, todayUtc } from '../../lib/domain/dates';
+import { snapshot } from '../helpers/integrity';
+import { expectError, invoke } from '../helpers/invoke';
+import { roleToken } from '../helpers/tokens';
+import { ulid } from 'ulid';
+
+let producer: string;
+beforeAll(async () => {
+  producer = await roleToken('executive-producer');
+});
+
+/** A word no other test uses, so searches see only this test's records. */
+const tag = () => `t${ulid().slice(-8).toLowerCase()}`;
+
+const newActor = async (name: string, extra: Record<string, string> = {}) => {
+  const result = await invoke(createActor, { method: 'POST', token: producer, body: { name, gender: 'female', birth_date: '1980-01-01', ...extra } });
+  expect(result.statusCode).toBe(201);
+  return result.body.actor;
+};
+
+const pageThrough = async (handler: typeof listActors, key: 'actors' | 'movies', query: Record<string, string>, whileReading?: () => Promise<unknown>) => {
+  const seen: any[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const result = await invoke(handler, { token: producer, query: { ...query, ...(cursor === null ? {} : { cursor }) } });
+    expect(result.statusCode).toBe(200);
+    expect(result.body[key].length).toBeLessThanOrEqual(Number(query.limit ?? 20));
+    seen.push(...result.body[key]);
+    cursor = result.body.next_cursor;
+    pages += 1;
+    if (whileReading !== undefined) await whileReading();
+  } while (cursor !== null && pages < 500);
+  expect(cursor).toBeNull();
+  return seen;
+};
+
+const ids = (records: { id: string }[]) => records.map((record) => record.id);
+
+describe('paging', () => {
+  it('returns every actor exactly once, newest first, while others are being inserted', async () => {
+    const word = tag();
+    const originals = [];
+    for (let i = 0; i < 23; i += 1) originals.push(await newActor(`Pager ${word} ${i}`));
+    let inserted = 0;
+    const seen = await pageThrough(listActors, 'actors', { limit: '4' }, async () => {
+      await Promise.all([newActor(`Pager ${word} late ${inserted++}`), newActor(`Pager ${word} late ${inserted++}`)]);
+    });
+    const seenIds = ids(seen);
+    expect(new Set(seenIds).size).toBe(seenIds.length);
+    for (const actor of originals) expect(seenIds.filter((id) => id === actor.id)).toHaveLength(1);
+    expect(seenIds).toEqual([...seenIds].sort().reverse());
+  });
+
+  it('returns every search match exactly once while matching records are being inserted', async () => {
+    const word = tag();
+    const originals = [];
+    for (let i = 0; i < 17; i += 1) originals.push(await newActor(`${word}${i % 3 === 0 ? 'x' : ''} Searcher ${i}`));
+    let inserted = 0;
+    const seen = await pageThrough(listActors, 'actors', { limit: '3', q: word }, () => newActor(`${word} Inserted ${inserted++}`));
+    const seenIds = ids(seen);
+    expect(new Set(seenIds).size).toBe(seenIds.length);
+    for (const actor of originals) expect(seenIds).toContain(actor.id);
+  });
+
+  it('keeps each record once when several of its words match the query', async () => {
+    const word = tag();
+    const actor = await newActor(`${word}a ${word}b ${word}c`);
+    const seen = await pageThrough(listActors, 'actors', { limit: '1', q: word });
+    expect(ids(seen)).toEqual([actor.id]);
+  });
+
+  it('rejects a tampered cursor with 400', async () => {
+    const word = tag();
+    await newActor(`${word} One`);
+    await newActor(`${word} Two`);
+    const first = await invoke(listActors, { token: producer, query: { limit: '1', q: word } });
+    const cursor: string = first.body.next_cursor;
+    const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
+    expectError(await invoke(listActors, { token: producer, query: { limit: '1', q: word, cursor: tampered } }), 400);
+  });
+});
+
+describe('search', () => {
+  it('matches the start of any word, ignoring case and accents, and every word of q', async () => {
+    const word = tag();
+    const hanks = await newActor(`Tom ${word}Hanks`);
+    const cruz = await newActor(`Penélope ${word}Cruz`);
+    const search = async (q: string) => ids((await invoke(listActors, { token: producer, query: { q } })).body.actors);
+    expect(await search(`${word}han`)).toEqual([hanks.id]);
+    expect(await search(`${word.toUpperCase()}HAN`)).toEqual([hanks.id]);
+    expect(await search(`penelope ${word}`)).toEqual([cruz.id]);
+    expect(await search(`${word} tom`)).toEqual([hanks.id]);
+    expect(await search(`${word}anks`)).toEqual([]);
+    expect((await invoke(listActors, { token: producer, query: { q: word } })).body.total).toBeNull();
+  });
+
+  it('follows renames and deletes', async () => {
+    const word = tag();
+    const actor = await newActor(`${word}alpha Person`);
+    const search = async (q: string) => ids((await invoke(listActors, { token: producer, query: { q } })).body.actors);
+    expect(await search(`${word}alpha`)).toEqual([actor.id]);
+    await invoke(updateActor, { method: 'PATCH', pathParameters: { id: actor.id }, token: producer, body: { name: `${word}beta Person` } });
+    expect(await search(`${word}alpha`)).toEqual([]);
+    expect(await search(`${word}beta`)).toEqual([actor.id]);
+    await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer });
+    expect(await search(`${word}beta`)).toEqual([]);
+  });
+
+  it('searches movie titles too', async () => {
+    const word = tag();
+    const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: `The ${word}Post`, release_date: '2017-12-22' } })).body.movie;
+    const result = await invoke(listMovies, { token: producer, query: { q: `${word}po` } });
+    expect(ids(result.body.movies)).toEqual([movie.id]);
+  });
+});
+
+describe('filters', () => {
+  it('filters actors by gender (case-insensitive) and age bounds, exactly and once each', async () => {
+    const word = tag();
+    const today = todayUtc();
+    const year = Number(today.slice(0, 4));
+    const born = (age: number, offsetDays: number) => {
+      const date = new Date(Date.UTC(year - age, Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)) + offsetDays));
+      return date.toISOString().slice(0, 10);
+    };
+    const gender = `g${word}`;
+    const people = [
+      await newActor(`${word} A`, { gender, birth_date: born(30, 0) }),
+      await newActor(`${word} B`, { gender, birth_date: born(30, 1) }),
+      await newActor(`${word} C`, { gender: gender.toUpperCase(), birth_date: born(41, -1) }),
+      await newActor(`${word} D`, { gender, birth_date: born(42, 0) }),
+    ];
+    const ages = people.map((person) => ageOn(person.birth_date, today));
+    const within = (min: number, max: number) => people.filter((_, i) => ages[i]! >= min && ages[i]! <= max).map((p) => p.id).sort();
+    for (const [min, max] of [[30, 30], [29, 41], [0, 200], [42, 42], [31, 40]] as const) {
+      const seen = await pageThrough(listActors, 'actors', { gender, min_age: String(min), max_age: String(max), limit: '1' });
+      expect(ids(seen).sort()).toEqual(within(min, max));
+    }
+  });
+
+  it('filters movies by inclusive release dates', async () => {
+    const word = tag();
+    const make = async (date: string) =>
+      (await invoke(createMovie, { method: 'POST', token: producer, body: { title: `${word} ${date}`, release_date: date } })).body.movie;
+    const [a, b, c] = [await make('1999-12-31'), await make('2000-01-01'), await make('2000-12-31')];
+    const seen = await pageThrough(listMovies, 'movies', { q: word, released_after: '2000-01-01', released_before: '2000-12-31', limit: '1' });
+    expect(ids(seen).sort()).toEqual([b.id, c.id].sort());
+    expect(ids(seen)).not.toContain(a.id);
+  });
+});
+
+describe('total', () => {
+  it('stays exact under concurrent creates and deletes', async () => {
+    const word = tag();
+    const doomed = await Promise.all(Array.from({ length: 10 }, (_, i) => newActor(`${word} Doomed ${i}`)));
+    await Promise.all([
+      ...doomed.map((actor) => invoke(deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer })),
+      ...Array.from({ length: 10 }, (_, i) => newActor(`${word} Fresh ${i}`)),
+    ]);
+    const { actors } = await snapshot();
+    expect((await invoke(listActors, { token: producer })).body.total).toBe(actors.size);
+  });
+});
