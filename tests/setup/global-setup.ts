@@ -46,4 +46,5 @@ export default async function globalSetup(): Promise<void> {
   });
   globalThis.__ensembleServers.push(api);
   process.env.ENSEMBLE_API_URL = api.url;
+  process.env.ENSEMBLE_API_PID = String(api.process.pid);
 }
