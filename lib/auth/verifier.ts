@@ -23,6 +23,7 @@ const requireExpiry = ({ payload }: { payload: JwtPayload }): void => {
 
 export interface TokenVerifier {
   verify(token: string): Promise<JwtPayload>;
+  verifySync(token: string): JwtPayload;
 }
 
 export const createVerifier = (config: AuthConfig = readAuthConfig()): TokenVerifier => {

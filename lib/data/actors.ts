@@ -1,5 +1,5 @@
 /** Actors: reads, writes and lists, with their uniqueness, search words and cast links kept in step. */
-import { ulid } from 'ulid';
+import { newId } from './ids';
 import { ageOn, latestBirthDateForAge, todayUtc } from '../domain/dates';
 import { ConflictError, NotFoundError } from '../http/errors';
 import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
@@ -75,7 +75,7 @@ export const getActor = async (id: string): Promise<ActorRecord> => {
 
 export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> => {
   const now = new Date().toISOString();
-  const id = ulid();
+  const id = newId();
   const record: ActorRecord = {
     ...recordKey(KIND, id),
     gsi1pk: listPartition(KIND),

@@ -1,5 +1,5 @@
 /** Movies: reads, writes and lists, with uniqueness, search words and both sides of the cast kept in step. */
-import { ulid } from 'ulid';
+import { newId } from './ids';
 import { NotFoundError, UnprocessableEntityError, ConflictError, type FieldIssue } from '../http/errors';
 import { MAX_CAST_SIZE, type MovieCreate, type MovieListQuery, type MovieUpdate } from '../validation/schemas';
 import type { ActorRecord } from './actors';
@@ -95,7 +95,7 @@ export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> =
     const cast = input.actor_ids ?? [];
     await actorsJoining(cast, new Set(cast));
     const now = new Date().toISOString();
-    const id = ulid();
+    const id = newId();
     const record = {
       ...recordKey(KIND, id),
       gsi1pk: listPartition(KIND),

@@ -32,7 +32,7 @@ export default async function globalSetup(): Promise<void> {
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    LOG_LEVEL: 'SILENT',
     // DynamoDB Local shares two cores with everything else the suite runs.
     DYNAMODB_TIMEOUT_MS: '8000',
     AWS_REGION: 'us-east-1',
