@@ -1,0 +1,571 @@
+/**
+ * Deploy hardening (SPEC §6), asserted over the CloudFormation that
+ * `serverless package` produces, for a production-like stage (`prod`) and a
+ * disposable one (`dev`), packaged once each, side by side.
+ *
+ * The IAM part has two halves. The packaged roles must grant exactly the
+ * table below: the least privilege. And the code must need no more than that:
+ * every function with data access is run in-process against the suite's
+ * DynamoDB Local through all of its data paths (search, idempotent replay,
+ * renames, cast changes), with every DynamoDB request recorded as the IAM
+ * actions it needs, and the recorded actions must equal the table. A handler
+ * that starts using a new action or table fails here, not in production with
+ * AccessDeniedException. The functions granted nothing must have no DynamoDB
+ * client in their packaged bundles at all.
+ *
+ * (Packaging without AUTH0_DOMAIN and API_AUDIENCE is refused: deploy-guard.test.ts.)
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { handler as createActor } from '../../functions/actors/create';
+import { handler as deleteActor } from '../../functions/actors/delete';
+import { handler as getActor } from '../../functions/actors/get';
+import { handler as listActors } from '../../functions/actors/list';
+import { handler as updateActor } from '../../functions/actors/update';
+import { handler as addMovieActor } from '../../functions/movies/add-actor';
+import { handler as getMovieCast } from '../../functions/movies/cast';
+import { handler as createMovie } from '../../functions/movies/create';
+import { handler as deleteMovie } from '../../functions/movies/delete';
+import { handler as getMovie } from '../../functions/movies/get';
+import { handler as listMovies } from '../../functions/movies/list';
+import { handler as removeMovieActor } from '../../functions/movies/remove-actor';
+import { handler as updateMovie } from '../../functions/movies/update';
+import { db } from '../../lib/data/client';
+import { uniqueName } from '../helpers/api';
+import { invoke, type InvokeRequest } from '../helpers/invoke';
+import { roleToken } from '../helpers/tokens';
+
+// ---------------------------------------------------------------------------------------------
+// What each function may do: IAM action (without `dynamodb:`) → resources, by logical id.
+// ---------------------------------------------------------------------------------------------
+
+const ACTORS = 'ActorsTable';
+const MOVIES = 'MoviesTable';
+const ACTORS_GSI1 = 'ActorsTable/index/gsi1';
+const MOVIES_GSI1 = 'MoviesTable/index/gsi1';
+
+type Grants = Record<string, string[]>;
+
+const EXPECTED: Record<string, Grants> = {
+  health: {},
+  openapi: {},
+  docs: {},
+  notFound: {},
+  getActor: { [ACTORS]: ['GetItem'] },
+  // Query the list or word index; GetItem the counter (`total`); BatchGetItem the records a search found.
+  listActors: { [ACTORS_GSI1]: ['Query'], [ACTORS]: ['GetItem', 'BatchGetItem'] },
+  // GetItem: an Idempotency-Key replay. Put record, name claim, words and key claim; Update the counter.
+  createActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem'] },
+  // A rename moves the name claim and words (Put + Delete) besides updating the record.
+  updateActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
+  // Also takes the actor out of each of their movies' casts.
+  deleteActor: { [ACTORS]: ['GetItem', 'UpdateItem', 'DeleteItem'], [MOVIES]: ['UpdateItem'] },
+  getMovie: { [MOVIES]: ['GetItem'] },
+  listMovies: { [MOVIES_GSI1]: ['Query'], [MOVIES]: ['GetItem', 'BatchGetItem'] },
+  // Reads the actors joining the cast and adds the movie to their movie_ids.
+  createMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
+  updateMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
+  deleteMovie: { [MOVIES]: ['GetItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['UpdateItem'] },
+  getMovieCast: { [MOVIES]: ['GetItem'], [ACTORS]: ['BatchGetItem'] },
+  addMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['GetItem', 'UpdateItem'] },
+  removeMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['UpdateItem'] },
+};
+
+const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem'];
+
+/** Grants as sorted `Action on Resource` lines, easy to compare and to read in a failure. */
+const grantLines = (grants: Grants): string[] =>
+  Object.entries(grants)
+    .flatMap(([resource, actions]) => actions.map((action) => `dynamodb:${action} on ${resource}`))
+    .sort();
+
+// ---------------------------------------------------------------------------------------------
+// Packaging
+// ---------------------------------------------------------------------------------------------
+
+const ALLOWED_ORIGINS = ['https://app.example.com', 'https://admin.example.com'];
+/** Set while packaging, as in a shell that just ran `npm run auth0:setup`: must end up nowhere. */
+const SHELL_SECRET = 'shell-secret-value-8f3a1c9e';
+
+interface Packaged {
+  stage: string;
+  outDir: string;
+  template: any;
+  text: string;
+}
+
+const cleanups: string[] = [];
+
+const packageStage = (stage: string, env: Record<string, string>): Promise<Packaged> => {
+  const outDir = mkdtempSync(join(tmpdir(), `ensemble-cfn-${stage}-`));
+  const workFolder = `.esbuild-cloudformation-test-${stage}-${process.pid}`;
+  cleanups.push(outDir, resolve(workFolder));
+  // The suite's own settings (local mode, DynamoDB Local, CORS of the developer's shell) stay out.
+  const { AUTH0_DOMAIN: _domain, API_AUDIENCE: _audience, ALLOWED_ORIGINS: _origins, ...inherited } = process.env;
+  return new Promise((done, fail) => {
+    const child = spawn(resolve('node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', outDir], {
+      env: { ...inherited, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ESBUILD_WORK_FOLDER: workFolder, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const timer = setTimeout(() => child.kill('SIGTERM'), 170_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        fail(new Error(`serverless package --stage ${stage} exited with ${code}:\n${output}`));
+        return;
+      }
+      const text = readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8');
+      done({ stage, outDir, template: JSON.parse(text), text });
+    });
+  });
+};
+
+const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api' };
+
+let prod: Packaged;
+let dev: Packaged;
+
+beforeAll(async () => {
+  [prod, dev] = await Promise.all([
+    packageStage('prod', {
+      ...AUTH0,
+      ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
+      AUTH0_CLIENT_ID: 'shell-client-id',
+      AUTH0_CLIENT_SECRET: SHELL_SECRET,
+    }),
+    packageStage('dev', AUTH0),
+  ]);
+}, 180_000);
+
+afterAll(() => {
+  for (const path of cleanups) rmSync(path, { recursive: true, force: true });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reading the template
+// ---------------------------------------------------------------------------------------------
+
+const resourcesOfType = (template: any, type: string): [string, any][] =>
+  Object.entries(template.Resources as Record<string, any>).filter(([, resource]) => resource.Type === type);
+
+/** The function's key in serverless.yml, from its resource (`ensemble-prod-getActor` → `getActor`). */
+const functionKey = (stage: string, fn: any): string => {
+  const name: string = fn.Properties.FunctionName;
+  expect(name.startsWith(`ensemble-${stage}-`)).toBe(true);
+  return name.slice(`ensemble-${stage}-`.length);
+};
+
+const functionsOf = (packaged: Packaged): Map<string, { logicalId: string; resource: any }> =>
+  new Map(
+    resourcesOfType(packaged.template, 'AWS::Lambda::Function').map(([logicalId, resource]) => [
+      functionKey(packaged.stage, resource),
+      { logicalId, resource },
+    ]),
+  );
+
+/** A table ARN as the policies write it, by logical id: `ActorsTable`, or `ActorsTable/index/gsi1`. */
+const resourceName = (resource: unknown): string => {
+  const value = resource as any;
+  const getAtt = value?.['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt.length === 2 && getAtt[1] === 'Arn') return getAtt[0];
+  const join = value?.['Fn::Join'];
+  if (Array.isArray(join) && join[0] === '/' && Array.isArray(join[1])) return join[1].map(resourceName).join('/');
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+};
+
+const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** The files of a zip archive as text (stored or deflated entries; enough for the packaged bundles). */
+const readZippedFiles = (path: string): string[] => {
+  const zip = readFileSync(path);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const count = zip.readUInt16LE(end + 10);
+  let entry = zip.readUInt32LE(end + 16);
+  const files: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const method = zip.readUInt16LE(entry + 10);
+    const size = zip.readUInt32LE(entry + 20);
+    const local = zip.readUInt32LE(entry + 42);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const data = zip.subarray(start, start + size);
+    files.push((method === 0 ? data : inflateRawSync(data)).toString('utf8'));
+    entry += 46 + zip.readUInt16LE(entry + 28) + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
+  }
+  return files;
+};
+
+const statementsOf = (role: any): any[] => (role.Properties.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+
+/** The DynamoDB permissions of a role as `dynamodb:Action on Resource` lines. */
+const dynamoGrantsOf = (role: any): string[] =>
+  statementsOf(role)
+    .filter((statement) => asList<string>(statement.Action).some((action) => action.startsWith('dynamodb:')))
+    .flatMap((statement) =>
+      asList<string>(statement.Action).flatMap((action) =>
+        asList(statement.Resource).map((resource) => `${action} on ${resourceName(resource)}`),
+      ),
+    )
+    .sort();
+
+const roleOf = (packaged: Packaged, fn: any): { logicalId: string; role: any } => {
+  const logicalId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+  const role = packaged.template.Resources[logicalId];
+  expect(role?.Type).toBe('AWS::IAM::Role');
+  return { logicalId, role };
+};
+
+// ---------------------------------------------------------------------------------------------
+// The template
+// ---------------------------------------------------------------------------------------------
+
+describe('the packaged prod stage: IAM', () => {
+  it('has exactly the functions of the permission table', () => {
+    expect([...functionsOf(prod).keys()].sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('gives every function a role of its own, and no role any managed policy or boundary-less wildcard', () => {
+    const roles = [...functionsOf(prod).values()].map(({ resource }) => roleOf(prod, resource));
+    expect(new Set(roles.map(({ logicalId }) => logicalId)).size).toBe(roles.length);
+    for (const { logicalId, role } of roles) {
+      expect(logicalId).not.toBe('IamRoleLambdaExecution');
+      expect(role.Properties.ManagedPolicyArns ?? []).toEqual([]);
+      for (const statement of statementsOf(role)) {
+        expect(statement.Effect).toBe('Allow');
+        expect(statement).not.toHaveProperty('NotAction');
+        expect(statement).not.toHaveProperty('NotResource');
+        for (const action of asList<string>(statement.Action)) expect(action).not.toContain('*');
+      }
+    }
+    // Serverless still compiles its shared role; nothing uses it, and it grants no DynamoDB access.
+    const shared = prod.template.Resources.IamRoleLambdaExecution;
+    if (shared !== undefined) expect(dynamoGrantsOf(shared)).toEqual([]);
+  });
+
+  it.each(Object.entries(EXPECTED))('%s: allows exactly the expected actions on exactly the expected tables', (name, grants) => {
+    const fn = functionsOf(prod).get(name)!;
+    const { role } = roleOf(prod, fn.resource);
+    expect(dynamoGrantsOf(role)).toEqual(grantLines(grants));
+  });
+
+  it('names tables and the gsi1 index only: no wildcard resources, no other index, no other service but logs', () => {
+    for (const [name, { resource }] of functionsOf(prod)) {
+      const { role } = roleOf(prod, resource);
+      for (const statement of statementsOf(role)) {
+        const actions = asList<string>(statement.Action);
+        if (actions.every((action) => action.startsWith('logs:'))) {
+          // Only the function's own log group.
+          for (const arn of asList(statement.Resource)) {
+            expect(JSON.stringify(arn)).toContain(`:log-group:/aws/lambda/ensemble-prod-${name}:`);
+          }
+          continue;
+        }
+        expect(actions.every((action) => action.startsWith('dynamodb:'))).toBe(true);
+        for (const arn of asList(statement.Resource)) {
+          expect([ACTORS, MOVIES, ACTORS_GSI1, MOVIES_GSI1]).toContain(resourceName(arn));
+        }
+      }
+    }
+  });
+
+  it('keeps the read-only and the plain endpoints away from what they do not need', () => {
+    const grants = (name: string) => dynamoGrantsOf(roleOf(prod, functionsOf(prod).get(name)!.resource).role);
+    for (const name of ['health', 'openapi', 'docs', 'notFound']) expect(grants(name)).toEqual([]);
+    for (const name of ['getActor', 'listActors', 'getMovie', 'listMovies', 'getMovieCast']) {
+      for (const line of grants(name)) for (const write of WRITE_ACTIONS) expect(line).not.toContain(`dynamodb:${write} `);
+    }
+    expect(grants('getActor')).toEqual(['dynamodb:GetItem on ActorsTable']);
+    expect(grants('getActor').join()).not.toContain(MOVIES);
+    expect(grants('getMovie').join()).not.toContain(ACTORS);
+    // Scans are never needed: every list reads index gsi1.
+    for (const name of Object.keys(EXPECTED)) expect(grants(name).join()).not.toContain('Scan');
+  });
+});
+
+describe('the packaged tables', () => {
+  const tables = (packaged: Packaged) => resourcesOfType(packaged.template, 'AWS::DynamoDB::Table');
+
+  it('are on-demand, with point-in-time recovery and a TTL on expires_at, on every stage', () => {
+    for (const packaged of [prod, dev]) {
+      expect(tables(packaged).map(([logicalId]) => logicalId).sort()).toEqual([ACTORS, MOVIES]);
+      for (const [, table] of tables(packaged)) {
+        expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+        expect(table.Properties).not.toHaveProperty('ProvisionedThroughput');
+        expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+        expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
+      }
+    }
+    expect(tables(prod).map(([, table]) => table.Properties.TableName).sort()).toEqual(['ensemble-prod-actors', 'ensemble-prod-movies']);
+  });
+
+  it('outside dev stages: deletion protection, and Retain when the stack is removed or a table replaced', () => {
+    for (const [, table] of tables(prod)) {
+      expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('on a dev stage: deleted with the stack (`serverless remove` leaves nothing behind)', () => {
+    for (const [, table] of tables(dev)) {
+      expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+      expect(table.DeletionPolicy).toBe('Delete');
+      expect(table.UpdateReplacePolicy).toBe('Delete');
+    }
+  });
+
+  it('classifies stage names: only dev, test and ci (and their dash-suffixed variants) are disposable', () => {
+    const { isDisposableStage } = createRequire(import.meta.url)('../../lib/deploy/tables.cjs') as {
+      isDisposableStage: (stage: string) => boolean;
+    };
+    for (const stage of ['dev', 'test', 'ci', 'dev-alice', 'test-42', 'ci-pr-17', 'DEV']) expect(isDisposableStage(stage)).toBe(true);
+    for (const stage of ['prod', 'production', 'staging', 'demo', 'develop', 'devprod', 'testing', 'prod-dev', 'guardtest', '']) {
+      expect(isDisposableStage(stage)).toBe(false);
+    }
+  });
+});
+
+describe('the packaged functions', () => {
+  it('run nodejs22.x on arm64, each with a log group kept 30 days', () => {
+    for (const packaged of [prod, dev]) {
+      const logGroups = new Map(
+        resourcesOfType(packaged.template, 'AWS::Logs::LogGroup').map(([, group]) => [group.Properties.LogGroupName, group]),
+      );
+      const functions = functionsOf(packaged);
+      expect(functions.size).toBe(17);
+      for (const [, { resource }] of functions) {
+        expect(resource.Properties.Runtime).toBe('nodejs22.x');
+        expect(resource.Properties.Architectures).toEqual(['arm64']);
+        const group = logGroups.get(`/aws/lambda/${resource.Properties.FunctionName}`);
+        expect(group?.Properties.RetentionInDays).toBe(30);
+      }
+    }
+  });
+
+  it('carry no secrets in their environment', () => {
+    for (const [, { resource }] of functionsOf(prod)) {
+      const variables: Record<string, string> = resource.Properties.Environment.Variables;
+      // Local-mode settings (DynamoDB Local, the local signing keys) never reach a deployed function.
+      expect(variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
+      expect(variables).not.toHaveProperty('ENSEMBLE_KEYS_DIR');
+      for (const [name, value] of Object.entries(variables)) {
+        expect(name).not.toMatch(/SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|CREDENTIAL|CLIENT_ID|(^|_)KEY(S|_|$)/i);
+        expect(String(value)).not.toMatch(/-----BEGIN|PRIVATE KEY|AKIA[0-9A-Z]{16}|eyJ[\w-]+\.eyJ/);
+      }
+      expect(variables).toMatchObject({ ...AUTH0, ACTORS_TABLE: 'ensemble-prod-actors', MOVIES_TABLE: 'ensemble-prod-movies' });
+    }
+    // Whatever the deploying shell holds stays there.
+    expect(prod.text).not.toContain(SHELL_SECRET);
+    expect(prod.text).not.toContain('shell-client-id');
+  });
+});
+
+describe('the packaged HTTP API', () => {
+  const api = (packaged: Packaged) => {
+    const apis = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Api');
+    expect(apis).toHaveLength(1);
+    return apis[0]![1];
+  };
+
+  it('throttles every route of its one stage', () => {
+    for (const packaged of [prod, dev]) {
+      const stages = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Stage');
+      expect(stages).toHaveLength(1);
+      const [, stage] = stages[0]!;
+      expect(stage.Properties.StageName).toBe('$default');
+      expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    }
+  });
+
+  it('answers CORS for exactly ALLOWED_ORIGINS, never with credentials', () => {
+    const cors = api(prod).Properties.CorsConfiguration;
+    expect(cors.AllowOrigins).toEqual(ALLOWED_ORIGINS);
+    // Omitted means false to API Gateway; Serverless writes the key only when it is true.
+    expect(cors.AllowCredentials ?? false).toBe(false);
+    expect(cors.AllowHeaders).toEqual(expect.arrayContaining(['Authorization', 'Content-Type']));
+  });
+
+  it('sends no CORS headers at all when ALLOWED_ORIGINS is unset', () => {
+    expect(api(dev).Properties).not.toHaveProperty('CorsConfiguration');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The code needs no more than the roles allow
+// ---------------------------------------------------------------------------------------------
+
+type Handler = Parameters<typeof invoke>[0];
+
+/** The functions with data access, run in-process; the others are checked on their bundles. */
+const HANDLERS: Record<string, Handler> = {
+  listActors,
+  createActor,
+  getActor,
+  updateActor,
+  deleteActor,
+  listMovies,
+  createMovie,
+  getMovie,
+  updateMovie,
+  deleteMovie,
+  getMovieCast,
+  addMovieActor,
+  removeMovieActor,
+};
+
+/** The IAM permissions one DynamoDB request needs, as `dynamodb:Action on Resource` lines. */
+const requiredPermissions = (command: string, input: any): string[] => {
+  const logicalIds: Record<string, string> = { [process.env.ACTORS_TABLE!]: ACTORS, [process.env.MOVIES_TABLE!]: MOVIES };
+  const table = (name: string) => logicalIds[name] ?? `unknown table ${name}`;
+  const action = command.replace(/Command$/, '');
+  switch (action) {
+    case 'BatchGetItem':
+    case 'BatchWriteItem':
+      return Object.keys(input.RequestItems).map((name) => `dynamodb:${action} on ${table(name)}`);
+    case 'TransactWriteItems':
+      // IAM checks each item of a transaction as the single-item action it is.
+      return input.TransactItems.map((item: any) => {
+        const [kind, write] = Object.entries(item)[0] as [string, any];
+        const itemAction = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[kind];
+        return `dynamodb:${itemAction} on ${table(write.TableName)}`;
+      });
+    case 'TransactGetItems':
+      return input.TransactItems.map((item: any) => `dynamodb:GetItem on ${table(item.Get.TableName)}`);
+    default:
+      return [
+        `dynamodb:${action} on ${table(input.TableName)}${input.IndexName === undefined ? '' : `/index/${input.IndexName}`}`,
+      ];
+  }
+};
+
+describe('the code of each function, run through all its data paths', () => {
+  const observed = new Map<string, Set<string>>(Object.keys(HANDLERS).map((name) => [name, new Set()]));
+  let running: string | undefined;
+  let token: string;
+
+  const call = async (name: string, request: InvokeRequest = {}) => {
+    running = name;
+    try {
+      const result = await invoke(HANDLERS[name]!, { token, ...request });
+      expect(result.statusCode).toBeLessThan(300);
+      return result.body;
+    } finally {
+      running = undefined;
+    }
+  };
+
+  beforeAll(async () => {
+    token = await roleToken('executive-producer');
+    db.middlewareStack.add(
+      (next, context) => async (args) => {
+        const permissions = requiredPermissions(context.commandName ?? 'unknown', args.input);
+        if (running === undefined) throw new Error(`DynamoDB request outside a handler: ${permissions.join(', ')}`);
+        for (const permission of permissions) observed.get(running)!.add(permission);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordIamPermissions' },
+    );
+  });
+
+  afterAll(() => {
+    db.middlewareStack.remove('recordIamPermissions');
+  });
+
+  it('covers every function of the template that may use DynamoDB', () => {
+    const withGrants = Object.entries(EXPECTED).filter(([, grants]) => Object.keys(grants).length > 0);
+    expect(Object.keys(HANDLERS).sort()).toEqual(withGrants.map(([name]) => name).sort());
+  });
+
+  it('leaves the DynamoDB client out of the bundles of the functions granted no DynamoDB access', () => {
+    for (const [name, { resource }] of functionsOf(prod)) {
+      const bundle = readZippedFiles(join(prod.outDir, `${name}.zip`)).join('\n');
+      expect(resource.Properties.Code.S3Key).toMatch(new RegExp(`/${name}\\.zip$`));
+      expect(bundle.length).toBeGreaterThan(1000);
+      expect(/dynamodb/i.test(bundle)).toBe(Object.keys(EXPECTED[name]!).length > 0);
+    }
+  });
+
+  it('needs exactly the permissions its packaged role grants', async () => {
+    // Actors: created plainly and with an Idempotency-Key (replayed once), read, listed, searched, renamed.
+    const first = uniqueName('Iam First');
+    const a1 = (await call('createActor', { method: 'POST', body: { name: first, gender: 'female', birth_date: '1980-01-02' } })).actor;
+    const key = { 'idempotency-key': `iam-${a1.id}` };
+    const a2Body = { name: uniqueName('Iam Second'), gender: 'male', birth_date: '1990-03-04' };
+    const a2 = (await call('createActor', { method: 'POST', body: a2Body, headers: key })).actor;
+    expect((await call('createActor', { method: 'POST', body: a2Body, headers: key })).actor.id).toBe(a2.id);
+    await call('getActor', { pathParameters: { id: a1.id } });
+    await call('listActors');
+    const firstPage = await call('listActors', { query: { limit: '1' } });
+    expect(firstPage.next_cursor).toEqual(expect.any(String));
+    await call('listActors', { query: { limit: '1', cursor: firstPage.next_cursor } });
+    await call('listActors', { query: { gender: 'female', min_age: '18' } });
+    const found = await call('listActors', { query: { q: first.split(' ').at(-1)! } });
+    expect(found.actors.map((actor: any) => actor.id)).toEqual([a1.id]);
+    await call('updateActor', { method: 'PATCH', pathParameters: { id: a1.id }, body: { name: uniqueName('Iam Renamed') } });
+
+    // Movies: created with a cast (and replayed), read, listed, searched, recast, renamed; cast edited one by one.
+    const title = uniqueName('Iam Movie');
+    const movieBody = { title, release_date: '2001-09-14', actor_ids: [a1.id] };
+    const movieKey = { 'idempotency-key': `iam-movie-${a1.id}` };
+    const m1 = (await call('createMovie', { method: 'POST', body: movieBody, headers: movieKey })).movie;
+    expect((await call('createMovie', { method: 'POST', body: movieBody, headers: movieKey })).movie.id).toBe(m1.id);
+    await call('getMovie', { pathParameters: { id: m1.id } });
+    await call('getMovieCast', { pathParameters: { id: m1.id } });
+    await call('listMovies');
+    await call('listMovies', { query: { released_after: '2000-01-01' } });
+    const movies = await call('listMovies', { query: { q: title.split(' ').at(-1)! } });
+    expect(movies.movies.map((movie: any) => movie.id)).toEqual([m1.id]);
+    await call('updateMovie', {
+      method: 'PATCH',
+      pathParameters: { id: m1.id },
+      body: { title: uniqueName('Iam Retitled'), actor_ids: [a2.id] },
+    });
+    await call('addMovieActor', { method: 'PUT', pathParameters: { id: m1.id, actor_id: a1.id } });
+    await call('removeMovieActor', { method: 'DELETE', pathParameters: { id: m1.id, actor_id: a1.id } });
+
+    // Deletes that unlink the other side: an actor still cast in m1, a movie with a cast.
+    const m2 = (await call('createMovie', { method: 'POST', body: { title: uniqueName('Iam Doomed'), release_date: '2002-02-02', actor_ids: [a1.id] } })).movie;
+    await call('deleteActor', { method: 'DELETE', pathParameters: { id: a2.id } });
+    await call('deleteMovie', { method: 'DELETE', pathParameters: { id: m2.id } });
+    await call('deleteActor', { method: 'DELETE', pathParameters: { id: a1.id } });
+    await call('deleteMovie', { method: 'DELETE', pathParameters: { id: m1.id } });
+
+    const functions = functionsOf(prod);
+    const problems: string[] = [];
+    for (const [name, permissions] of observed) {
+      const granted = dynamoGrantsOf(roleOf(prod, functions.get(name)!.resource).role);
+      const needed = [...permissions].sort();
+      for (const permission of needed) if (!granted.includes(permission)) problems.push(`${name} needs ${permission}, which its role lacks`);
+      for (const permission of granted) if (!needed.includes(permission)) problems.push(`${name} is granted ${permission}, which it never used`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Running the Postman collection against a deployed stage
+// ---------------------------------------------------------------------------------------------
+
+describe('the Postman environment template for a deployed stage', () => {
+  const environment = JSON.parse(readFileSync('tests/postman/deployed.postman_environment.json', 'utf8'));
+  const collection = JSON.parse(readFileSync('tests/postman/Ensemble.postman_collection.json', 'utf8'));
+
+  it('sets the host and the three role tokens the collection reads, and commits no token', () => {
+    expect(environment._postman_variable_scope).toBe('environment');
+    const values = new Map<string, string>(environment.values.map((entry: any) => [entry.key, entry.value]));
+    const tokens = ['casting_assistant_token', 'casting_director_token', 'executive_producer_token'];
+    expect([...values.keys()].sort()).toEqual(['host', ...tokens].sort());
+    const collectionKeys = collection.variable.map((variable: any) => variable.key);
+    for (const key of values.keys()) expect(collectionKeys).toContain(key);
+    expect(values.get('host')).toBe('https://<api-id>.execute-api.<region>.amazonaws.com');
+    for (const token of tokens) expect(values.get(token)).toBe('');
+  });
+});
