@@ -38,8 +38,11 @@ export interface OperationSpec<BS, QS, PS> {
   /** Required permission; omit only for the public endpoints. */
   permission?: Permission;
   body?: BS;
-  /** The response is an HTML page with an inline stylesheet (the docs). */
-  htmlStyles?: boolean;
+  /**
+   * The response is an HTML page (the docs): the Content-Security-Policy
+   * directives it needs over the strict defaults (lib/http/docs-page.ts).
+   */
+  htmlPage?: { contentSecurityPolicy: Record<string, string | false> };
   /** Fields a client may read but not send; named in the 422 rather than called unknown. */
   readOnlyFields?: readonly string[];
   query?: QS;
@@ -56,15 +59,15 @@ const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => 
 };
 
 /** The middlewares every response goes through, public or not. */
-export const responseStack = (permission: Permission | undefined, htmlStyles = false) => {
+export const responseStack = (permission: Permission | undefined, htmlPage?: OperationSpec<unknown, unknown, unknown>['htmlPage']) => {
   // No header normaliser: payload format 2.0 already lower-cases header names.
   // No CORS middleware: the HTTP API handles CORS (serverless.yml, lib/deploy/cors.cjs).
   const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
     httpSecurityHeaders({
       // reportingEndpoints would send an empty header: this API has no reporting endpoint.
       reportingEndpoints: false,
-      // The docs page styles itself inline; it still runs no script and loads nothing.
-      ...(htmlStyles ? { contentSecurityPolicy: { 'style-src': "'unsafe-inline'" } } : {}),
+      // Every HTML answer but the docs page gets the defaults: default-src 'none', no script at all.
+      ...(htmlPage ? { contentSecurityPolicy: htmlPage.contentSecurityPolicy } : {}),
     } as Parameters<typeof httpSecurityHeaders>[0]),
   ];
   if (permission !== undefined) stack.push(noStore() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
@@ -99,7 +102,7 @@ export const operation = <BS extends Schema | undefined = undefined, QS extends 
   };
 
   const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
-  for (const middleware of responseStack(spec.permission, spec.htmlStyles)) handler.use(middleware);
+  for (const middleware of responseStack(spec.permission, spec.htmlPage)) handler.use(middleware);
   if (spec.permission !== undefined) handler.use(authorize(spec.permission));
   return handler;
 };

@@ -19,7 +19,7 @@ export const expectedVersion = (headers: Record<string, string | undefined>): nu
   return Number(match[1]);
 };
 
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /** The `Idempotency-Key` header: 1–255 visible ASCII characters, or absent. */
 export const idempotencyKey = (headers: Record<string, string | undefined>): string | undefined => {

@@ -40,7 +40,8 @@ const segmentsMatch = (template: string, path: string): boolean => {
   const actual = path.split('/');
   return (
     expected.length === actual.length &&
-    expected.every((segment, index) => segment.startsWith('{') || segment === actual[index])
+    // A parameter needs a value: /movies//actors is no path of this API (API Gateway would not route it to {id} either).
+    expected.every((segment, index) => (segment.startsWith('{') ? actual[index] !== '' : segment === actual[index]))
   );
 };
 

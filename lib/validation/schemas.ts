@@ -11,6 +11,19 @@ import { parseCalendarDate, todayUtc } from '../domain/dates';
 export const MAX_CAST_SIZE = 50;
 export const EARLIEST_DATE = '1800-01-01';
 
+/**
+ * What JSON Schema should say about a value a schema accepts (parsed, for
+ * query parameters) beyond what zod can derive: a refinement is opaque to
+ * z.toJSONSchema. Read by the OpenAPI document (lib/http/openapi.ts).
+ * A plain map rather than zod's metadata registry, which would add ~1 KB to
+ * every function bundle.
+ */
+export const jsonSchemaHints = new Map<z.core.$ZodType, Record<string, unknown>>();
+const hint = <S extends z.ZodMiniType>(schema: S, jsonSchema: Record<string, unknown>): S => {
+  jsonSchemaHints.set(schema, { ...jsonSchemaHints.get(schema), ...jsonSchema });
+  return schema;
+};
+
 const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
@@ -23,16 +36,20 @@ const text = (max: number) =>
 
 // `abort` stops at the first broken rule: "2031-02-30" is unreal, and saying it is also in the future helps nobody.
 const calendarDate = (...rules: z.core.$ZodCheck<string>[]) =>
-  requiredString('a date in YYYY-MM-DD form').check(
-    z.refine((value) => parseCalendarDate(value) !== undefined, {
-      error: 'must be a real calendar date in YYYY-MM-DD form',
-      abort: true,
-    }),
-    z.refine((value) => value >= EARLIEST_DATE, { error: `must not be before ${EARLIEST_DATE}`, abort: true }),
-    ...rules,
+  hint(
+    requiredString('a date in YYYY-MM-DD form').check(
+      z.refine((value) => parseCalendarDate(value) !== undefined, {
+        error: 'must be a real calendar date in YYYY-MM-DD form',
+        abort: true,
+      }),
+      z.refine((value) => value >= EARLIEST_DATE, { error: `must not be before ${EARLIEST_DATE}`, abort: true }),
+      ...rules,
+    ),
+    { format: 'date', description: `A real calendar date, from ${EARLIEST_DATE} on.` },
   );
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** A ULID: 26 characters of Crockford base 32, as every record id is. */
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 const recordId = z.string({ error: 'must be an id string' }).check(z.regex(ULID, 'must be an id (26-character ULID)'));
 
@@ -41,7 +58,9 @@ const recordId = z.string({ error: 'must be an id string' }).check(z.regex(ULID,
 const actorFields = {
   name: text(200),
   gender: text(50),
-  birth_date: calendarDate(z.refine((value) => value <= todayUtc(), 'must not be in the future')),
+  birth_date: hint(calendarDate(z.refine((value) => value <= todayUtc(), 'must not be in the future')), {
+    description: `A real calendar date, from ${EARLIEST_DATE} on, not in the future (UTC).`,
+  }),
 };
 
 /** Fields a client may read but never write. */
@@ -51,19 +70,24 @@ const atLeastOneField = (fields: string) =>
   z.refine((body: unknown) => Object.keys(body as object).length > 0, `must change at least one of ${fields}`);
 
 export const actorCreateBody = z.strictObject(actorFields);
-export const actorUpdateBody = z.partial(z.strictObject(actorFields)).check(atLeastOneField('name, gender, birth_date'));
+export const actorUpdateBody = hint(z.partial(z.strictObject(actorFields)).check(atLeastOneField('name, gender, birth_date')), {
+  minProperties: 1,
+});
 
 export type ActorCreate = z.infer<typeof actorCreateBody>;
 export type ActorUpdate = z.infer<typeof actorUpdateBody>;
 
 // ---- movies -------------------------------------------------------------
 
-const castIds = z
-  .array(recordId, { error: 'must be an array of actor ids' })
-  .check(
-    z.maxLength(MAX_CAST_SIZE, `must name at most ${MAX_CAST_SIZE} actors`),
-    z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor'),
-  );
+const castIds = hint(
+  z
+    .array(recordId, { error: 'must be an array of actor ids' })
+    .check(
+      z.maxLength(MAX_CAST_SIZE, `must name at most ${MAX_CAST_SIZE} actors`),
+      z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor'),
+    ),
+  { uniqueItems: true },
+);
 
 const movieFields = {
   title: text(200),
@@ -74,9 +98,10 @@ const movieFields = {
 export const MOVIE_READ_ONLY = ['id', 'version', 'created_at', 'updated_at'] as const;
 
 export const movieCreateBody = z.strictObject({ ...movieFields, actor_ids: z.optional(castIds) });
-export const movieUpdateBody = z
-  .partial(z.strictObject(movieFields))
-  .check(atLeastOneField('title, release_date, actor_ids'));
+export const movieUpdateBody = hint(
+  z.partial(z.strictObject(movieFields)).check(atLeastOneField('title, release_date, actor_ids')),
+  { minProperties: 1 },
+);
 
 export type MovieCreate = z.infer<typeof movieCreateBody>;
 export type MovieUpdate = z.infer<typeof movieUpdateBody>;
@@ -84,9 +109,12 @@ export type MovieUpdate = z.infer<typeof movieUpdateBody>;
 // ---- query strings -----------------------------------------------------
 
 const wholeNumber = (min: number, max: number) =>
-  z.pipe(
-    z.pipe(z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')), z.transform(Number)),
-    z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+  hint(
+    z.pipe(
+      z.pipe(z.string().check(z.regex(/^\d{1,4}$/, 'must be a whole number')), z.transform(Number)),
+      z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+    ),
+    { type: 'integer' },
   );
 
 const searchText = z
@@ -149,35 +177,3 @@ export const anyQuery = z.record(z.string(), z.unknown());
 
 export const idParams = z.strictObject({ id: recordId });
 export const castMemberParams = z.strictObject({ id: recordId, actor_id: recordId });
-
-// ---- responses (documentation and contract tests) ----------------------
-
-const timestamp = z.string().check(z.describe('ISO 8601 UTC timestamp'));
-const isoDate = z.string().check(z.describe('YYYY-MM-DD'));
-const resourceMeta = { created_at: timestamp, updated_at: timestamp, version: z.int().check(z.gte(1)) };
-
-export const actorResource = z.strictObject({
-  id: z.string().check(z.regex(ULID)),
-  name: z.string(),
-  gender: z.string(),
-  birth_date: isoDate,
-  age: z.int().check(z.gte(0)),
-  movie_ids: z.array(z.string().check(z.regex(ULID))),
-  ...resourceMeta,
-});
-
-export const movieResource = z.strictObject({
-  id: z.string().check(z.regex(ULID)),
-  title: z.string(),
-  release_date: isoDate,
-  actor_ids: z.array(z.string().check(z.regex(ULID))),
-  ...resourceMeta,
-});
-
-export const errorResource = z.strictObject({
-  success: z.literal(false),
-  error: z.int(),
-  message: z.string(),
-  details: z.optional(z.array(z.strictObject({ field: z.string(), message: z.string() }))),
-  request_id: z.string(),
-});

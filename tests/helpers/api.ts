@@ -1,4 +1,10 @@
-/** A small client for the HTTP tests: the running serverless-offline stack. */
+/**
+ * A small client for the HTTP tests: the running serverless-offline stack.
+ * Every response is checked against openapi.json (tests/helpers/contract.ts):
+ * one the document does not describe fails the test that made the call.
+ */
+import { checkContract } from './contract';
+
 export const apiUrl = (): string => process.env.ENSEMBLE_API_URL!;
 
 export interface ApiCall {
@@ -22,8 +28,10 @@ export const api = async (path: string, call: ApiCall = {}): Promise<ApiResult> 
     body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${apiUrl()}${path}`, { method: call.method ?? 'GET', headers, body });
+  const method = call.method ?? 'GET';
+  const response = await fetch(`${apiUrl()}${path}`, { method, headers, body });
   const text = await response.text();
+  checkContract({ method, path, status: response.status, headers: response.headers, text });
   let parsed: unknown = text;
   try {
     parsed = JSON.parse(text);

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 describe('routing', () => {
-  it.each(['/api/v1/nowhere', '/api/v2/actors', '/', '/api/v1/actors/ABC/extra'])('answers an unknown route %s with a JSON 404', async (path) => {
+  it.each(['/api/v1/nowhere', '/api/v2/actors', '/', '/api/v1/actors/ABC/extra', '/api/v1/movies//actors/01ARZ3NDEKTSV4RRFFQ69G5FAV'])('answers an unknown route %s with a JSON 404', async (path) => {
     const response = await api(path, { token: producer });
     expectError(response, 404);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
@@ -143,9 +143,14 @@ describe('documentation', () => {
     const page = await api('/api/v1/docs');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
-    // Its inline stylesheet may apply; nothing else (scripts, remote loads) may.
-    expect(page.headers.get('content-security-policy')).toMatch(/style-src 'unsafe-inline'/);
-    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    // Inline styles may apply, and exactly the page's own scripts (by hash) run; nothing loads from anywhere.
+    const csp = page.headers.get('content-security-policy');
+    expect(csp).toMatch(/style-src 'unsafe-inline'/);
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'sha256-[\w+/=]+' 'sha256-[\w+/=]+';/);
+    expect(csp).not.toMatch(/https?:|unsafe-eval|sandbox/);
+    // The document is inline, as served at /openapi.json.
+    expect(page.body).toContain(JSON.stringify(document.body.info.title));
     for (const path of Object.keys(document.body.paths)) expect(page.body).toContain(path);
   });
 });

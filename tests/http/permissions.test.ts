@@ -78,7 +78,7 @@ it.each(cases)('%s as %s', async (_name, caller, route) => {
   } else if (route.function === 'openapi') {
     expect(response.body.openapi).toBe('3.1.0');
   } else if (route.function === 'docs') {
-    expect(response.body).toContain('<h1>Ensemble API reference</h1>');
+    expect(response.body).toContain('<title>Ensemble API reference</title>');
   } else {
     expect(response.body.success).toBe(true);
   }

@@ -28,5 +28,8 @@ describe('routes', () => {
     expect(allowedMethods('/api/v1/movies/abc/actors')).toEqual(['GET']);
     expect(allowedMethods('/api/v1/nothing')).toEqual([]);
     expect(allowedMethods('/api/v1/actors/a/b')).toEqual([]);
+    // An empty parameter is no path of the API: a 404, not a 405 that allows the very method used.
+    expect(allowedMethods('/api/v1/movies//actors/def')).toEqual([]);
+    expect(allowedMethods('/api/v1/actors/')).toEqual([]);
   });
 });
