@@ -15,7 +15,7 @@ module.exports.httpApiCors = () => {
     allowedOrigins: origins,
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'],
     allowedMethods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-    exposedResponseHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate'],
+    exposedResponseHeaders: ['ETag', 'Location', 'Retry-After', 'WWW-Authenticate', 'Idempotent-Replayed', 'Allow'],
     allowCredentials: false,
     maxAge: 600,
   };
