@@ -1,0 +1,124 @@
+/**
+ * §7 list page cost: the read capacity DynamoDB reports for one page of
+ * GET /actors (plain, and with `q`) at 1,000 and at 50,000 actors.
+ *
+ * Seeding goes around transactions (too slow for 50,000) but not around the
+ * data layer: the real createActor runs in capture mode, which stops each
+ * transaction before it leaves and keeps its items; the Puts are then written
+ * with BatchWriteItem and the counter Update applied once with the total.
+ */
+import { DynamoDBDocumentClient, BatchWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { actorInput } from './names';
+import { httpEvent, lambdaContext, type DbCall, type Instrumented } from './instrument';
+
+type Item = Record<string, unknown>;
+
+export interface SeedResult {
+  actors: number;
+  items: number;
+  /** Ids of the seeded actors, oldest first. */
+  ids: string[];
+  ms: number;
+}
+
+/** Seeds actors [from, to) as the data layer would write them; returns what was written. */
+export const seedActors = async (
+  instrumented: Instrumented,
+  client: DynamoDBClient,
+  table: string,
+  from: number,
+  to: number,
+): Promise<SeedResult> => {
+  const started = performance.now();
+  instrumented.reset();
+  instrumented.mode.capture = true;
+  try {
+    for (let index = from; index < to; index += 1) await instrumented.createActor(actorInput(index));
+  } finally {
+    instrumented.mode.capture = false;
+  }
+  const puts: Item[] = [];
+  let counter: UpdateCommandInput | undefined;
+  let counted = 0;
+  for (const input of instrumented.seen.captured) {
+    const writes = (input.TransactItems ?? []) as { Put?: { TableName: string; Item: Item }; Update?: UpdateCommandInput }[];
+    if (writes.length === 0) throw new Error(`capture: expected a TransactWrite, got ${Object.keys(input).join(', ')}`);
+    for (const write of writes) {
+      if (write.Put !== undefined && write.Put.TableName === table) puts.push(write.Put.Item);
+      else if (write.Update !== undefined && (write.Update.Key as Item).pk === 'ACTOR_COUNT') {
+        counter = write.Update;
+        counted += 1;
+      } else throw new Error(`capture: unexpected write ${JSON.stringify(write).slice(0, 200)}`);
+    }
+  }
+  if (counted !== to - from || counter === undefined) throw new Error(`capture: ${counted} counter updates for ${to - from} actors`);
+  const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  await batchWrite(documents, table, puts);
+  // The counter moves by the number of actors, with the data layer's own update expression.
+  const [valueName, one] = Object.entries(counter.ExpressionAttributeValues ?? {})[0] ?? [];
+  if (valueName === undefined || one !== 1) throw new Error('capture: the counter update is not ADD :one');
+  await documents.send(new UpdateCommand({ ...counter, ExpressionAttributeValues: { [valueName]: to - from } }));
+  instrumented.reset();
+  const ids = puts.filter((item) => String(item.pk).startsWith('ACTOR#')).map((item) => String(item.id));
+  if (ids.length !== to - from) throw new Error(`capture: ${ids.length} records for ${to - from} actors`);
+  return { actors: to - from, items: puts.length, ids, ms: performance.now() - started };
+};
+
+const batchWrite = async (documents: DynamoDBDocumentClient, table: string, items: Item[], concurrency = 6): Promise<void> => {
+  const batches: Item[][] = [];
+  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      let pending = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length > 0; attempt += 1) {
+        if (attempt > 10) throw new Error('BatchWriteItem kept returning unprocessed items.');
+        const result = await documents.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+};
+
+export interface PageCost {
+  label: string;
+  query: Record<string, string>;
+  capacity: number;
+  calls: DbCall[];
+  returned: number;
+  hasNext: boolean;
+  total: number | null;
+  names: string[];
+}
+
+/** One page of GET /api/v1/actors through the real handler, with ReturnConsumedCapacity on every call it makes. */
+export const pageCost = async (instrumented: Instrumented, token: string, label: string, query: Record<string, string>): Promise<PageCost> => {
+  instrumented.reset();
+  instrumented.mode.capacity = true;
+  let response: { statusCode: number; body: string };
+  try {
+    response = await instrumented.handlers.listActors(httpEvent({ method: 'GET', path: '/api/v1/actors', token, query }), lambdaContext());
+  } finally {
+    instrumented.mode.capacity = false;
+  }
+  if (response.statusCode !== 200) throw new Error(`${label}: GET /actors answered ${response.statusCode}: ${response.body}`);
+  const body = JSON.parse(response.body) as { actors: { name: string }[]; next_cursor: string | null; total: number | null };
+  const calls = [...instrumented.seen.calls];
+  const unreported = calls.filter((call) => !call.reported);
+  if (calls.length === 0 || unreported.length > 0) {
+    // Then the page cost would have to be computed from item sizes by DynamoDB's rules instead; not needed with DynamoDB Local 2.x.
+    throw new Error(`${label}: DynamoDB did not report ConsumedCapacity for ${unreported.map((call) => call.command).join(', ') || 'any call'}.`);
+  }
+  return {
+    label,
+    query,
+    capacity: calls.reduce((sum, call) => sum + call.capacity, 0),
+    calls,
+    returned: body.actors.length,
+    hasNext: body.next_cursor !== null,
+    total: body.total,
+    names: body.actors.map((actor) => actor.name),
+  };
+};
