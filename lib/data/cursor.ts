@@ -2,11 +2,12 @@
  * Opaque list cursors: a position in one particular query, with an HMAC so
  * that an edited cursor is a 400 rather than a silently different page.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 import { cursorKey } from '../config';
 import { BadRequestError } from '../http/errors';
 
-const key = cursorKey();
+// Imported once: handing createHmac a string key re-imports it on every call.
+const key = createSecretKey(Buffer.from(cursorKey()));
 
 const mac = (payload: string): Buffer => createHmac('sha256', key).update(payload).digest().subarray(0, 16);
 
