@@ -15,6 +15,7 @@ import {
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../http/errors';
 import type { Permission } from './permissions';
+import { cachedPayload, forgetVerifiedTokens, rememberVerified } from './verified-tokens';
 import { createVerifier, type TokenVerifier } from './verifier';
 
 // Built on first use, not at import, so that public functions never pay for it
@@ -52,8 +53,12 @@ const verifyWithCachedKeys = async (token: string): Promise<JwtPayload> => {
 };
 
 const verifyToken = async (token: string): Promise<JwtPayload> => {
+  const known = cachedPayload(token);
+  if (known !== undefined) return known;
   try {
-    return await verifyWithCachedKeys(token);
+    const payload = await verifyWithCachedKeys(token);
+    rememberVerified(token, payload);
+    return payload;
   } catch (error) {
     if (error instanceof FetchError) {
       throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', 5);
@@ -85,4 +90,5 @@ export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewa
 /** For tests that switch key material between cases. */
 export const resetVerifierForTests = (): void => {
   verifier = undefined;
+  forgetVerifiedTokens();
 };
