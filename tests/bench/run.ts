@@ -131,6 +131,22 @@ const main = async (): Promise<void> => {
   const sampleIds = Array.from({ length: 2000 }, (_, index) => ids[(index * 24_989) % ids.length]!);
   const warm = [
     await measureWarm(instrumented, 'getActor', events.getActor(token, sampleIds), 200, SETTINGS.warmup, SETTINGS.requests),
+    await measureWarm(
+      instrumented,
+      'getActor',
+      events.getActorNewTokens(
+        await Promise.all(
+          Array.from({ length: SETTINGS.warmup + SETTINGS.requests }, (_, index) =>
+            mintRoleToken('executive-producer', { keysDir, claims: { jti: `bench-${index}` } }),
+          ),
+        ),
+        sampleIds,
+      ),
+      200,
+      SETTINGS.warmup,
+      SETTINGS.requests,
+      'getActor, a new token every request',
+    ),
     await measureWarm(instrumented, 'listActors', events.listActors(token), 200, SETTINGS.warmup, SETTINGS.requests),
     await measureWarm(instrumented, 'createActor', events.createActor(token), 201, SETTINGS.warmup, SETTINGS.requests),
   ];

@@ -33,6 +33,8 @@ export const measureWarm = async (
   expectedStatus: number,
   warmup: number,
   requests: number,
+  /** How the row is named in the report, when it is not just the handler. */
+  label: string = name,
 ): Promise<WarmResult> => {
   const handler = instrumented.handlers[name];
   const totals: number[] = [];
@@ -63,7 +65,7 @@ export const measureWarm = async (
     wholeSend.push((elapsed - sendCalls) * 1000);
   }
   return {
-    name,
+    name: label,
     requests,
     total: summary(totals),
     db: summary(dbTimes),
@@ -77,6 +79,9 @@ export const measureWarm = async (
 export const events = {
   getActor: (token: string, ids: string[]) => (index: number) =>
     httpEvent({ method: 'GET', path: `/api/v1/actors/${ids[index % ids.length]}`, token, pathParameters: { id: ids[index % ids.length]! } }),
+  /** Every request with a token this instance has never seen: no help from the verified-token cache. */
+  getActorNewTokens: (tokens: string[], ids: string[]) => (index: number) =>
+    httpEvent({ method: 'GET', path: `/api/v1/actors/${ids[index % ids.length]}`, token: tokens[index]!, pathParameters: { id: ids[index % ids.length]! } }),
   listActors: (token: string) => () => httpEvent({ method: 'GET', path: '/api/v1/actors', token, query: { limit: '20' } }),
   createActor: (token: string) => (index: number) =>
     httpEvent({
