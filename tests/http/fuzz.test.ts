@@ -132,12 +132,17 @@ const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{
       }
       return { expected, response };
     }
-    case 'deleteActor': {
-      const id = choose(actorIds, cmd.target);
-      const current = model.actors.get(id);
-      const response = await api(`/api/v1/actors/${id}`, { method: 'DELETE', token, headers: versionHeader(cmd.ifMatch, current?.version) });
+    case 'deleteActor':
+    case 'deleteMovie': {
+      const [kind, ids, records] = cmd.kind === 'deleteActor' ? (['actors', actorIds, model.actors] as const) : (['movies', movieIds, model.movies] as const);
+      const id = choose(ids, cmd.target);
+      const current = records.get(id);
+      const response = await api(`/api/v1/${kind}/${id}`, { method: 'DELETE', token, headers: versionHeader(cmd.ifMatch, current?.version) });
       const expected = current === undefined ? 404 : cmd.ifMatch === 'stale' ? 412 : 200;
-      if (expected === 200 && response.status === 200) model.deleteActor(id);
+      if (expected === 200 && response.status === 200) {
+        if (cmd.kind === 'deleteActor') model.deleteActor(id);
+        else model.deleteMovie(id);
+      }
       return { expected, response };
     }
     case 'createMovie': {
@@ -211,14 +216,6 @@ const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{
         else cast.delete(actorId);
         model.setCast(movieId, [...cast]);
       }
-      return { expected, response };
-    }
-    case 'deleteMovie': {
-      const id = choose(movieIds, cmd.target);
-      const current = model.movies.get(id);
-      const response = await api(`/api/v1/movies/${id}`, { method: 'DELETE', token, headers: versionHeader(cmd.ifMatch, current?.version) });
-      const expected = current === undefined ? 404 : cmd.ifMatch === 'stale' ? 412 : 200;
-      if (expected === 200 && response.status === 200) model.deleteMovie(id);
       return { expected, response };
     }
     case 'getActor': {
