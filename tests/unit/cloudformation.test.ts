@@ -134,16 +134,15 @@ let prod: Packaged;
 let dev: Packaged;
 
 beforeAll(async () => {
-  [prod, dev] = await Promise.all([
-    packageStage('prod', {
-      ...AUTH0,
-      ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
-      AUTH0_CLIENT_ID: 'shell-client-id',
-      AUTH0_CLIENT_SECRET: SHELL_SECRET,
-    }),
-    packageStage('dev', AUTH0),
-  ]);
-}, 180_000);
+  // One after the other: both runs stage their zips in the service's own .serverless/ folder.
+  prod = await packageStage('prod', {
+    ...AUTH0,
+    ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
+    AUTH0_CLIENT_ID: 'shell-client-id',
+    AUTH0_CLIENT_SECRET: SHELL_SECRET,
+  });
+  dev = await packageStage('dev', AUTH0);
+}, 360_000);
 
 afterAll(() => {
   for (const path of cleanups) rmSync(path, { recursive: true, force: true });
