@@ -15,7 +15,7 @@ import {
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../http/errors';
 import type { Permission } from './permissions';
-import { cachedPayload, forgetVerifiedTokens, rememberVerified } from './verified-tokens';
+import { cachedPayload, rememberVerified } from './verified-tokens';
 import { createVerifier, type TokenVerifier } from './verifier';
 
 // Built on first use, not at import, so that public functions never pay for it
@@ -87,8 +87,3 @@ export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewa
   },
 });
 
-/** For tests that switch key material between cases. */
-export const resetVerifierForTests = (): void => {
-  verifier = undefined;
-  forgetVerifiedTokens();
-};

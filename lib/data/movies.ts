@@ -5,9 +5,9 @@ import { MAX_CAST_SIZE, type MovieCreate, type MovieListQuery, type MovieUpdate 
 import type { ActorRecord } from './actors';
 import { ensureFitsOneTransaction, linkWrite, MAX_FILMOGRAPHY, setOf, sortedIds, unlinkWrite } from './cast';
 import { tables } from './client';
+import { comparableText, searchWords } from '../domain/text';
 import { readPage, type DynamoFilter } from './pages';
 import {
-  comparableText,
   getRecord,
   identityChanged,
   identityCreated,
@@ -18,7 +18,6 @@ import {
   recordKey,
   recordPut,
   recordUpdate,
-  searchWords,
   type Identity,
   type StoredRecord,
 } from './records';

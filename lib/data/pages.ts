@@ -8,9 +8,10 @@
  * returned, so paging yields every match exactly once.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { searchWords } from '../domain/text';
 import { db } from './client';
 import { decodeCursor, encodeCursor } from './cursor';
-import { listPartition, recordKey, searchWords, wordKey, wordPartition, type Kind, type StoredRecord } from './records';
+import { listPartition, recordKey, wordKey, wordPartition, type Kind, type StoredRecord } from './records';
 import { batchGet } from './transact';
 
 export interface DynamoFilter {

@@ -18,8 +18,6 @@ import { ConflictError } from '../http/errors';
 import { db } from './client';
 import { staleRead, type GuardedWrite } from './transact';
 
-export { comparableText, searchWords } from '../domain/text';
-
 export type Kind = 'ACTOR' | 'MOVIE';
 
 export interface StoredRecord {

@@ -14,8 +14,6 @@ export interface Route {
   permission: Permission | null;
 }
 
-export const API_PREFIX = '/api/v1';
-
 export const ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/health', function: 'health', permission: null },
   { method: 'GET', path: '/api/v1/openapi.json', function: 'openapi', permission: null },

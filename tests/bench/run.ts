@@ -225,7 +225,7 @@ const withOtherSections = (report: string): string => {
 
 /** How many of the first N seeded actors each search matches (computed from the names, as the index would). */
 const countMatches = async (sizes: number[]): Promise<Record<string, Record<number, number>>> => {
-  const { searchWords } = await import('../../lib/data/records');
+  const { searchWords } = await import('../../lib/domain/text');
   const { actorName } = await import('./names');
   const counts: Record<string, Record<number, number>> = { [FIXED_QUERY]: {}, [COMMON_QUERY]: {} };
   for (const query of [FIXED_QUERY, COMMON_QUERY]) {

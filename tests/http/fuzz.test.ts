@@ -81,6 +81,10 @@ const validText = (text: string, max: number) => text.trim().length >= 1 && text
 const validDate = (text: string, futureAllowed = false) =>
   ['1960-02-29', '1975-06-15', '1990-12-31', '2001-01-01'].includes(text) || (futureAllowed && text === FUTURE);
 
+/** The order every PATCH checks in: the body (422), the record (404), If-Match (412), then what `rest` decides. */
+const patchStatus = <R>(invalid: boolean, current: R | undefined, ifMatch: string, rest: (current: R) => number): number =>
+  invalid ? 422 : current === undefined ? 404 : ifMatch === 'stale' ? 412 : rest(current);
+
 /** Runs one command, returning the status the model predicts and the response. */
 const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{ expected: number; response: ApiResult }> => {
   const actorIds = [...model.actors.keys()];
@@ -113,15 +117,9 @@ const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{
         (changes.name !== undefined && !validText(changes.name, 200)) ||
         (changes.gender !== undefined && !validText(changes.gender, 50)) ||
         (changes.birth_date !== undefined && !validDate(changes.birth_date));
-      const expected = invalid
-        ? 422
-        : current === undefined
-          ? 404
-          : cmd.ifMatch === 'stale'
-            ? 412
-            : changes.name !== undefined && changes.name.trim() !== current.name && model.nameTaken(changes.name, id)
-              ? 409
-              : 200;
+      const expected = patchStatus(invalid, current, cmd.ifMatch, (actor) =>
+        changes.name !== undefined && changes.name.trim() !== actor.name && model.nameTaken(changes.name, id) ? 409 : 200,
+      );
       if (expected === 200 && response.status === 200) {
         model.updateActor(id, {
           ...(changes.name === undefined ? {} : { name: changes.name.trim() }),
@@ -181,19 +179,9 @@ const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{
         releaseDate === current.release_date &&
         (changes.actor_ids === undefined ||
           (changes.actor_ids.length === current.actor_ids.size && changes.actor_ids.every((actorId) => current.actor_ids.has(actorId))));
-      const expected = invalid
-        ? 422
-        : current === undefined
-          ? 404
-          : cmd.ifMatch === 'stale'
-            ? 412
-            : noChange
-              ? 200
-              : joiningUnknown
-                ? 422
-                : model.titleTaken(title!, releaseDate!, id)
-                  ? 409
-                  : 200;
+      const expected = patchStatus(invalid, current, cmd.ifMatch, () =>
+        noChange ? 200 : joiningUnknown ? 422 : model.titleTaken(title!, releaseDate!, id) ? 409 : 200,
+      );
       if (expected === 200 && response.status === 200) {
         model.updateMovie(id, { title, release_date: releaseDate, ...(changes.actor_ids === undefined ? {} : { actor_ids: changes.actor_ids }) });
         expect(response.body.movie.version).toBe(model.movies.get(id)!.version);
