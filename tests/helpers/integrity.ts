@@ -95,3 +95,20 @@ export const integrityProblems = async (): Promise<string[]> => {
   );
   return problems;
 };
+
+/**
+ * integrityProblems once the writes still in flight have landed. A scan of
+ * two tables is not isolated from a transaction committing between them, so
+ * right after a load generator stops (leaving requests the server is still
+ * running) a check can see one transaction half; a real inconsistency
+ * persists, and this returns it.
+ */
+export const settledIntegrityProblems = async (timeoutMs = 15_000): Promise<string[]> => {
+  const deadline = Date.now() + timeoutMs;
+  let problems = await integrityProblems();
+  while (problems.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    problems = await integrityProblems();
+  }
+  return problems;
+};

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { ulid } from 'ulid';
 import { api, apiUrl } from '../helpers/api';
-import { integrityProblems } from '../helpers/integrity';
+import { settledIntegrityProblems } from '../helpers/integrity';
 import { roleToken } from '../helpers/tokens';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
@@ -94,7 +94,7 @@ it(`serves 20 connections of mixed reads and writes for ${SECONDS} s without a s
   expect(result.requests.total).toBeGreaterThan(0);
   // Memory "stable": the last 5 s of the same load must not keep growing it materially.
   expect(memorySettled).toBeLessThan(memoryAfter * 1.25 + 50);
-  expect(await integrityProblems()).toEqual([]);
+  expect(await settledIntegrityProblems()).toEqual([]);
 }, (SECONDS + 120) * 1000);
 
 const writeLoadReport = (file: string, figures: Record<string, unknown>) => {
