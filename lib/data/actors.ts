@@ -72,30 +72,32 @@ export const getActor = async (id: string): Promise<ActorRecord> => {
   return record;
 };
 
-export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> => {
-  const now = new Date().toISOString();
-  const id = newId();
-  const record: ActorRecord = {
-    ...recordKey(KIND, id),
-    gsi1pk: listPartition(KIND),
-    gsi1sk: id,
-    id,
-    name: input.name,
-    gender: input.gender,
-    gender_key: comparableText(input.gender),
-    birth_date: input.birth_date,
-    created_at: now,
-    updated_at: now,
-    version: 1,
-  } as ActorRecord;
-  await transactWrite([
-    // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
-    ...claims(record),
-    recordPut(tables.actors, record),
-    ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
-  ]);
-  return record;
-};
+export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
+  // Nothing is read first, but a transaction can still meet another one writing the same name claim or counter shard.
+  withFreshReads(async () => {
+    const now = new Date().toISOString();
+    const id = newId();
+    const record: ActorRecord = {
+      ...recordKey(KIND, id),
+      gsi1pk: listPartition(KIND),
+      gsi1sk: id,
+      id,
+      name: input.name,
+      gender: input.gender,
+      gender_key: comparableText(input.gender),
+      birth_date: input.birth_date,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    } as ActorRecord;
+    await transactWrite([
+      // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
+      ...claims(record),
+      recordPut(tables.actors, record),
+      ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
+    ]);
+    return record;
+  });
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
 export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>

@@ -74,6 +74,7 @@ export const createOnce = async <T>(
         },
       },
       onConditionFailed: () => new KeyClaimedMeanwhile(),
+      failsIfFound: (claim) => (claim.expires_at as number) >= now,
     }]);
     return { result, replayed: false };
   } catch (error) {

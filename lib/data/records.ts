@@ -5,7 +5,11 @@
  *   <KIND>#<id>                 the record itself; on index gsi1 under
  *                               gsi1pk=<KIND>, gsi1sk=<id> (ULID: newest last)
  *   <KIND>_UNIQUE#<key>         claims a name (or title + date): uniqueness
- *   <KIND>_COUNT                the exact number of records, for `total`
+ *   <KIND>_COUNT#<shard>        one of COUNTER_SHARDS parts of the exact number
+ *                               of records, on gsi1 under gsi1pk=<KIND>_COUNT,
+ *                               gsi1sk=<shard>; `total` adds them up
+ *   <KIND>_COUNT                the single counter of versions before the
+ *                               shards: read, never written, part of `total`
  *   <KIND>_WORD#<word>#<id>     one per distinct word of the name or title,
  *                               on gsi1 under gsi1pk=<KIND>_WORD,
  *                               gsi1sk=<word>#<id>: word-prefix search
@@ -13,7 +17,8 @@
  * Every write to a record also writes the other items in the same
  * transaction, so they can never disagree.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { randomInt } from 'node:crypto';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../http/errors';
 import { db } from './client';
 import { staleRead, type GuardedWrite } from './transact';
@@ -30,8 +35,21 @@ export interface StoredRecord {
 
 export const recordKey = (kind: Kind, id: string) => ({ pk: `${kind}#${id}` });
 export const uniqueKey = (kind: Kind, key: string) => ({ pk: `${kind}_UNIQUE#${key}` });
-export const counterKey = (kind: Kind) => ({ pk: `${kind}_COUNT` });
 export const wordKey = (kind: Kind, word: string, id: string) => ({ pk: `${kind}_WORD#${word}#${id}` });
+/** The one counter item of earlier versions; a stage upgraded from them still counts what it holds. */
+export const legacyCounterKey = (kind: Kind) => ({ pk: `${kind}_COUNT` });
+const counterShardKey = (kind: Kind, shard: string) => ({ pk: `${kind}_COUNT#${shard}` });
+const counterPartition = (kind: Kind) => `${kind}_COUNT`;
+
+/**
+ * How many items `total` is spread over. On DynamoDB two transactions that
+ * write one item conflict, so a single counter would serialise every create
+ * and delete of a kind. Each write moves one shard picked at random: with W
+ * writers in flight, a write meets another on its shard with a chance of
+ * about (W − 1) / COUNTER_SHARDS, about 3 % for 32 writers. Reading them all
+ * is one Query of ~50 KB (7 read units); README "Limits and scale" has the sums.
+ */
+export const COUNTER_SHARDS = 1024;
 
 export const listPartition = (kind: Kind) => kind;
 export const wordPartition = (kind: Kind) => `${kind}_WORD`;
@@ -41,10 +59,52 @@ export const getRecord = async <T extends StoredRecord>(table: string, kind: Kin
   return result.Item as T | undefined;
 };
 
+/** The exact number of records of a kind: the shards plus the counter of earlier versions. */
 export const readTotal = async (table: string, kind: Kind): Promise<number> => {
-  const result = await db.send(new GetCommand({ TableName: table, Key: counterKey(kind) }));
-  return (result.Item?.total as number | undefined) ?? 0;
+  const [legacy, shards] = await Promise.all([
+    db.send(new GetCommand({ TableName: table, Key: legacyCounterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } })),
+    queryAll(table, counterPartition(kind)),
+  ]);
+  return shards.reduce((sum, shard) => sum + (shard.total as number), (legacy.Item?.total as number | undefined) ?? 0);
 };
+
+const queryAll = async (table: string, partition: string): Promise<Record<string, unknown>[]> => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :partition',
+        ExpressionAttributeValues: { ':partition': partition },
+        ProjectionExpression: '#total',
+        ExpressionAttributeNames: { '#total': 'total' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+};
+
+/** The update that adds `delta` to one counter shard, creating it (on the index) if need be. */
+export const counterShardUpdate = (table: string, kind: Kind, shard: number, delta: number) => {
+  const sortKey = String(shard).padStart(4, '0');
+  return {
+    TableName: table,
+    Key: counterShardKey(kind, sortKey),
+    UpdateExpression: 'ADD #total :delta SET gsi1pk = :partition, gsi1sk = :shard',
+    ExpressionAttributeNames: { '#total': 'total' },
+    ExpressionAttributeValues: { ':delta': delta, ':partition': counterPartition(kind), ':shard': sortKey },
+  };
+};
+
+/** Moves `total` by `delta` on a shard picked at random (a retry picks afresh). */
+const counterMove = (table: string, kind: Kind, delta: 1 | -1): GuardedWrite => ({
+  write: { Update: counterShardUpdate(table, kind, randomInt(COUNTER_SHARDS), delta) },
+});
 
 /** The identity of a record for uniqueness and search. */
 export interface Identity {
@@ -60,27 +120,8 @@ export const identityCreated = (
   identity: Identity,
   duplicate: () => ConflictError,
 ): GuardedWrite[] => [
-  {
-    write: {
-      Put: {
-        TableName: table,
-        Item: { ...uniqueKey(kind, identity.unique), record_id: id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    onConditionFailed: duplicate,
-  },
-  {
-    write: {
-      Update: {
-        TableName: table,
-        Key: counterKey(kind),
-        UpdateExpression: 'ADD #total :one',
-        ExpressionAttributeNames: { '#total': 'total' },
-        ExpressionAttributeValues: { ':one': 1 },
-      },
-    },
-  },
+  uniqueClaim(table, kind, id, identity.unique, duplicate),
+  counterMove(table, kind, 1),
   ...identity.words.map((word) => wordPut(table, kind, word, id)),
 ];
 
@@ -95,16 +136,7 @@ export const identityChanged = (
 ): GuardedWrite[] => {
   const writes: GuardedWrite[] = [];
   if (before.unique !== after.unique) {
-    writes.push(uniqueRelease(table, kind, id, before.unique), {
-      write: {
-        Put: {
-          TableName: table,
-          Item: { ...uniqueKey(kind, after.unique), record_id: id },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      onConditionFailed: duplicate,
-    });
+    writes.push(uniqueRelease(table, kind, id, before.unique), uniqueClaim(table, kind, id, after.unique, duplicate));
   }
   writes.push(
     ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(table, kind, word, id)),
@@ -116,19 +148,21 @@ export const identityChanged = (
 /** Writes that remove every trace of a record's identity. */
 export const identityRemoved = (table: string, kind: Kind, id: string, identity: Identity): GuardedWrite[] => [
   uniqueRelease(table, kind, id, identity.unique),
-  {
-    write: {
-      Update: {
-        TableName: table,
-        Key: counterKey(kind),
-        UpdateExpression: 'ADD #total :minusOne',
-        ExpressionAttributeNames: { '#total': 'total' },
-        ExpressionAttributeValues: { ':minusOne': -1 },
-      },
-    },
-  },
+  counterMove(table, kind, -1),
   ...identity.words.map((word) => wordDelete(table, kind, word, id)),
 ];
+
+const uniqueClaim = (table: string, kind: Kind, id: string, unique: string, duplicate: () => ConflictError): GuardedWrite => ({
+  write: {
+    Put: {
+      TableName: table,
+      Item: { ...uniqueKey(kind, unique), record_id: id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  },
+  onConditionFailed: duplicate,
+  failsIfFound: () => true,
+});
 
 const uniqueRelease = (table: string, kind: Kind, id: string, unique: string): GuardedWrite => ({
   write: {

@@ -15,12 +15,23 @@ export interface GuardedWrite {
   write: WriteItem;
   /** The error to raise when this item's condition fails; omitted for unconditional writes. */
   onConditionFailed?: () => Error;
+  /**
+   * For a Put that must not find an item at its key (a claim): whether the
+   * item found there fails its condition. When the transaction is cancelled
+   * by a conflict, these keys are read before it is retried, so a request
+   * that could only fail (a duplicate name, a replayed Idempotency-Key)
+   * fails at once instead of contending again for the claim it lost.
+   */
+  failsIfFound?: (found: Record<string, unknown>) => boolean;
 }
 
 /** DynamoDB's ceiling on items per transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
-/** Another request changed what this one read; start again from a fresh read. */
+/**
+ * Another request changed what this one read, or was writing an item this
+ * one writes (DynamoDB's `TransactionConflict`): start again from a fresh read.
+ */
 export class StaleReadError extends Error {
   override name = 'StaleReadError';
 }
@@ -35,11 +46,14 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
   try {
     await db.send(new TransactWriteCommand({ TransactItems: writes.map(({ write }) => write) }));
   } catch (error) {
-    if ((error as { name?: unknown } | null)?.name !== 'TransactionCanceledException') throw error;
+    const name = (error as { name?: unknown } | null)?.name;
+    // A plain write to an item that a transaction is writing; none is made today, but it would mean the same.
+    if (name === 'TransactionConflictException') throw staleRead();
+    if (name !== 'TransactionCanceledException') throw error;
     const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
       (reason) => reason.Code ?? 'None',
     );
-    if (reasons.includes('TransactionConflict')) throw staleRead();
+    if (reasons.includes('TransactionConflict')) throw (await claimAlreadyTaken(writes)) ?? staleRead();
     const failed = reasons.findIndex((code) => code === 'ConditionalCheckFailed');
     const onConditionFailed = writes[failed]?.onConditionFailed;
     if (onConditionFailed !== undefined) throw onConditionFailed();
@@ -47,10 +61,30 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
   }
 };
 
+/** The error of the first claim (in transaction order) that a fresh read finds taken, if any. */
+const claimAlreadyTaken = async (writes: GuardedWrite[]): Promise<Error | undefined> => {
+  const claims = writes.flatMap(({ write, failsIfFound, onConditionFailed }) =>
+    write.Put === undefined || failsIfFound === undefined || onConditionFailed === undefined
+      ? []
+      : [{ table: write.Put.TableName!, pk: String(write.Put.Item!.pk), failsIfFound, onConditionFailed }],
+  );
+  if (claims.length === 0) return undefined;
+  const found = new Map<string, Record<string, unknown>>();
+  for (const table of new Set(claims.map((claim) => claim.table))) {
+    const keys = claims.filter((claim) => claim.table === table).map(({ pk }) => ({ pk }));
+    for (const item of await batchGet<Record<string, unknown>>(table, keys)) found.set(`${table}\u0000${String(item.pk)}`, item);
+  }
+  const taken = claims.find((claim) => {
+    const item = found.get(`${claim.table}\u0000${claim.pk}`);
+    return item !== undefined && claim.failsIfFound(item);
+  });
+  return taken?.onConditionFailed();
+};
+
 const MAX_ATTEMPTS = 12;
 
 const pause = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+  new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 5 * 2 ** attempt)));
 
 /**
  * Runs read-then-write `work` until it commits without a concurrent change

@@ -155,15 +155,20 @@ it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and 
   expect(actors.get(actor.id)).toMatchObject({ gender: winner.gender, version: actor.version + 1 });
 });
 
-it('applies every one of 30 simultaneous PATCHes without If-Match, losing none', async () => {
+it('of 30 simultaneous cast additions to one movie, loses none: each is applied or answered 503 + Retry-After', async () => {
   const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Many hands'), release_date: '2015-05-05' } })).body.movie;
   const actors = await Promise.all(Array.from({ length: 30 }, () => newActor()));
   const results = await Promise.all(
     actors.map((actor) => invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
   );
-  expect(statuses(results)).toEqual({ 200: 30 });
+  // Thirty writers rewriting one record is the one contention DynamoDB cannot spread: some may run out of retries.
+  for (const result of results) expect([200, 503]).toContain(result.statusCode);
+  const refused = results.filter((result) => result.statusCode === 503);
+  for (const result of refused) expect(result.headers['Retry-After']).toBe('1');
+  process.stdout.write(`races: ${30 - refused.length} of 30 cast additions to one movie applied, ${refused.length} answered 503\n`);
+  const applied = actors.filter((_, i) => results[i]!.statusCode === 200).map((actor) => actor.id);
   const { movies } = await snapshot();
-  expect(movies.get(movie.id)!.actor_ids.size).toBe(30);
-  expect(movies.get(movie.id)!.version).toBe(31);
+  expect([...movies.get(movie.id)!.actor_ids].sort()).toEqual(applied.sort());
+  expect(movies.get(movie.id)!.version).toBe(1 + applied.length);
   expect(await integrityProblems()).toEqual([]);
 });

@@ -1,7 +1,9 @@
 /**
  * Starts the servers the suite talks to, each on a free port, and hands
  * their addresses to the tests through the environment:
- *   DYNAMODB_ENDPOINT, ACTORS_TABLE, MOVIES_TABLE  DynamoDB Local, in memory
+ *   DYNAMODB_ENDPOINT, ACTORS_TABLE, MOVIES_TABLE  DynamoDB Local, in memory, behind a
+ *                                                  proxy with real DynamoDB's write contention
+ *   DYNAMODB_LOCAL_ENDPOINT                        DynamoDB Local itself
  *   ENSEMBLE_API_URL                               serverless-offline
  *   ENSEMBLE_KEYS_DIR                              a fresh local key pair
  */
@@ -13,6 +15,7 @@ import { startDynamoDbLocal } from '../../lib/dev/dynamodb-local';
 import { startOffline } from '../../lib/dev/offline';
 import { freePort } from '../../lib/dev/ports';
 import { ensureTables, tableNamesFor } from '../../lib/dev/tables';
+import { startFaultProxy } from '../helpers/fault-proxy';
 
 export const TEST_STAGE = 'test';
 
@@ -23,13 +26,26 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__ensembleServers = [database];
   const tables = tableNamesFor(TEST_STAGE);
   await ensureTables(database.client, tables);
+  // Every test, in process or over HTTP, meets the transaction conflicts DynamoDB Local never raises.
+  const contended = await startFaultProxy(database.endpoint, { contention: {} });
+  globalThis.__ensembleServers.push({
+    stop: async () => {
+      const { transactions, cancelledTransactions, conflictedWrites } = contended.contention;
+      process.stdout.write(
+        `\nDynamoDB conflict emulation: ${transactions} transactions committed, ${cancelledTransactions} cancelled with TransactionConflict, ` +
+          `${conflictedWrites} plain writes refused (the data layer retried each from a fresh read).\n`,
+      );
+      await contended.close();
+    },
+  });
   Object.assign(process.env, {
     ENSEMBLE_TEST: 'true',
     // Tests exercise local mode whatever the developer's shell says.
     AUTH0_DOMAIN: '',
     API_AUDIENCE: '',
     ENSEMBLE_KEYS_DIR: keysDir,
-    DYNAMODB_ENDPOINT: database.endpoint,
+    DYNAMODB_ENDPOINT: contended.url,
+    DYNAMODB_LOCAL_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
     LOG_LEVEL: 'SILENT',
@@ -40,7 +56,7 @@ export default async function globalSetup(): Promise<void> {
   const api = await startOffline({
     httpPort: await freePort(),
     stage: TEST_STAGE,
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '8000' },
+    env: { DYNAMODB_ENDPOINT: contended.url, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '8000' },
     output: 'ignore',
     buildFolder: `.esbuild-test-${process.pid}`,
   });

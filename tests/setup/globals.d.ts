@@ -1,6 +1,6 @@
-import type { Started } from '../../lib/dev/processes';
+export {};
 
 declare global {
   // eslint-disable-next-line no-var
-  var __ensembleServers: Started[];
+  var __ensembleServers: { stop: () => Promise<void> }[];
 }
