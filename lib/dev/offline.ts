@@ -1,7 +1,7 @@
 /** serverless-offline serving the functions (bundled by serverless-esbuild) on a local port. */
 import { resolve } from 'node:path';
 import { freePort, waitFor } from './ports';
-import { startProcess, type Started } from './processes';
+import { ProcessEndedError, startProcess, type Started } from './processes';
 
 export interface OfflineStack extends Started {
   url: string;
@@ -53,15 +53,13 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
   try {
     await waitFor(
       `serverless-offline on port ${options.httpPort}`,
-      async () => {
-        if (started.process.exitCode !== null) throw new Error('serverless-offline exited during start-up.');
-        return (await fetch(`${url}/api/v1/health`)).ok;
-      },
+      async () => (await fetch(`${url}/api/v1/health`)).ok,
       120_000,
+      started.ended,
     );
   } catch (error) {
     await started.stop();
-    throw error;
+    throw error instanceof ProcessEndedError ? new Error(`serverless-offline ${error.message} during start-up.`) : error;
   }
   return { ...started, url };
 };

@@ -12,6 +12,8 @@ import { ROLE_SLUGS } from '../auth/permissions';
 import { ensureLocalKeys } from '../auth/local-keys';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startOffline, type OfflineStack } from './offline';
+import { assertPortFree, PortInUseError } from './ports';
+import { startReaper, stopAllStarted } from './processes';
 import { ensureTables, tableNamesFor } from './tables';
 import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
 
@@ -28,22 +30,25 @@ if (auth0Settings.length === 1) {
   process.exit(2);
 }
 const auth0 = auth0Settings.length === 2;
-const keysDir = resolve(DEFAULT_KEYS_DIR);
+const keysDir = resolve(process.env.ENSEMBLE_KEYS_DIR || DEFAULT_KEYS_DIR);
 
 let database: DynamoDbLocal | undefined;
 let api: OfflineStack | undefined;
-let stopping = false;
+let stopped: Promise<void> | undefined;
 
+/** Whatever phase start-up is in, every child goes (stopAllStarted also stops those still starting). */
 const stopAll = async (exitCode: number): Promise<never> => {
-  if (!stopping) {
-    stopping = true;
-    await api?.stop();
-    await database?.stop();
-  }
+  stopped ??= stopAllStarted();
+  await stopped;
   process.exit(exitCode);
 };
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+// SIGHUP is a closed terminal; npm forwards only SIGINT and SIGTERM, hence the parent watch below.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+// If npm (or whatever ran us) dies, we are re-parented: stop rather than hold the port with nobody to press Ctrl-C.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stopAll(0);
+}, 500).unref();
 
 const printWelcome = async (url: string): Promise<void> => {
   const lines = ['', `Ensemble is running at ${url}/api/v1`, ''];
@@ -70,6 +75,9 @@ const printWelcome = async (url: string): Promise<void> => {
 };
 
 try {
+  // Before anything starts: a taken port would otherwise surface after the banner, or as a raw stack.
+  await assertPortFree(port);
+  startReaper();
   if (!auth0) ensureLocalKeys(keysDir);
   database = await startDynamoDbLocal(values['in-memory'] ? {} : { dataDir: '.local/dynamodb' });
   const tables = tableNamesFor(stage);
@@ -91,14 +99,26 @@ try {
     // DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
     env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
   });
-  api.process.once('exit', (code) => {
-    if (!stopping) {
-      console.error(`serverless-offline stopped (exit code ${code}).`);
+  void api.ended.catch((error: Error) => {
+    if (stopped === undefined) {
+      console.error(`serverless-offline stopped (${error.message}).`);
+      void stopAll(1);
+    }
+  });
+  void database.ended.catch((error: Error) => {
+    if (stopped === undefined) {
+      console.error(`DynamoDB Local stopped (${error.message}).`);
       void stopAll(1);
     }
   });
   await printWelcome(`http://localhost:${port}`);
 } catch (error) {
-  console.error(`npm start failed: ${(error as Error).message}`);
+  // A failure caused by our own shutdown (a child killed mid-start) is no failure to report.
+  if (stopped === undefined) {
+    const message = error instanceof PortInUseError
+      ? `${error.message}: stop whatever listens there (an earlier npm start?), or choose another port, e.g. PORT=${port === 3000 ? 3001 : port + 1} npm start.`
+      : (error as Error).message;
+    console.error(`npm start failed: ${message}`);
+  }
   await stopAll(1);
 }
