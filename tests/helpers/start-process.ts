@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export interface ProcessInfo {
@@ -149,3 +150,11 @@ export const survivorsAfter = async (run: StartRun, timeoutMs: number): Promise<
 };
 
 export const removeFolder = (path: string): void => rmSync(path, { recursive: true, force: true });
+
+/** Whether a server could listen on `port` of 127.0.0.1 right now (nothing holds it). */
+export const portIsFree = (port: number): Promise<boolean> =>
+  new Promise((done) => {
+    const server = createServer();
+    server.once('error', () => done(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => done(true)));
+  });
