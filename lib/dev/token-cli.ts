@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { PERMISSIONS } from '../auth/permissions';
 import { ROLE_SLUGS, ROLES, type RoleSlug } from '../auth/permissions';
-import { mintToken } from './tokens';
+import { DEFAULT_KEYS_DIR, mintToken } from './tokens';
 
 const usage = `Usage: npm run --silent token -- <${ROLE_SLUGS.join('|')}> [--expires-in <seconds>] [--permissions a,b,c]`;
 
@@ -46,5 +46,11 @@ const expiresIn = values['expires-in'] === undefined ? undefined : Number(values
 if (expiresIn !== undefined && !Number.isInteger(expiresIn)) fail('--expires-in takes a whole number of seconds.');
 
 process.stdout.write(
-  `${await mintToken({ permissions, ...(expiresIn === undefined ? {} : { expiresIn }), subject: `local|${role ?? 'custom'}` })}\n`,
+  `${await mintToken({
+    permissions,
+    ...(expiresIn === undefined ? {} : { expiresIn }),
+    subject: `local|${role ?? 'custom'}`,
+    // The same key folder npm start and the functions use when ENSEMBLE_KEYS_DIR points elsewhere (the tests do).
+    keysDir: process.env.ENSEMBLE_KEYS_DIR || DEFAULT_KEYS_DIR,
+  })}\n`,
 );
