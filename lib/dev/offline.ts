@@ -41,6 +41,10 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
     {
       env: {
         ...process.env,
+        // esbuild, a Go program serverless-esbuild keeps running for its watcher, never collects its garbage
+        // unless memory nears this limit: it held its bundling peak, about 0.9 GB, for as long as the stack ran.
+        // Measured in BENCHMARKS.md ("The local stack"); GOMEMLIMIT=off in the environment lifts it.
+        GOMEMLIMIT: process.env.GOMEMLIMIT ?? '256MiB',
         ...options.env,
         ...(options.buildFolder === undefined ? {} : { ESBUILD_WORK_FOLDER: options.buildFolder }),
         SLS_TELEMETRY_DISABLED: '1',

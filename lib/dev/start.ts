@@ -116,7 +116,7 @@ try {
   // A failure caused by our own shutdown (a child killed mid-start) is no failure to report.
   if (stopped === undefined) {
     const message = error instanceof PortInUseError
-      ? `${error.message}: stop whatever listens there (an earlier npm start?), or choose another port, e.g. PORT=${port === 3000 ? 3001 : port + 1} npm start.`
+      ? `${error.message}: stop whatever listens there (an earlier npm start?), or choose another port, e.g. PORT=${port + 1} npm start.`
       : (error as Error).message;
     console.error(`npm start failed: ${message}`);
   }

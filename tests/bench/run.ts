@@ -7,6 +7,7 @@
  *   3. warm overhead per request, DynamoDB time excluded, next to one RS256 verification
  *   4. read capacity of one list page (plain and `q`) at 1,000 and 50,000 actors
  *   5. HTTP through serverless-offline with autocannon, vs. the bare handler
+ *   then the cost of `npm start` itself (tests/bench/local-stack.ts, its own section)
  *
  * It starts (and stops) its own in-memory DynamoDB Local and serverless-offline
  * instances on free ports, so it can run beside `npm start` or the tests.
@@ -21,6 +22,7 @@ import { mintRoleToken } from '../../lib/dev/tokens';
 import { BARE, buildBundles } from './bundles';
 import { sampleColdInit } from './cold-init';
 import { measureHttp, stopLiveServers } from './http';
+import { benchLocalStack } from './local-stack';
 import { pageCost, seedActors, type PageCost } from './list-cost';
 import { COMMON_QUERY, FIXED_COUNT, FIXED_QUERY, FIXED_SURNAME, NAME_LISTS } from './names';
 import { renderReport, type BenchResults } from './report';
@@ -206,6 +208,7 @@ const main = async (): Promise<void> => {
   };
   writeFileSync('BENCHMARKS.md', withOtherSections(renderReport(results)));
   log(`wrote BENCHMARKS.md in ${results.durationSeconds.toFixed(0)} s`);
+  await benchLocalStack(log);
 };
 
 /**
