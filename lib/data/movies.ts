@@ -223,6 +223,18 @@ export const deleteMovie = (id: string, expectedVersion?: number): Promise<void>
     ]);
   });
 
+/** The filmography as full movie records, in the order of the actor's `movie_ids`. */
+export const getFilmography = async (actorId: string): Promise<MovieRecord[]> => {
+  const actor = await getRecord<ActorRecord>(tables.actors, 'ACTOR', actorId);
+  if (actor === undefined) throw new NotFoundError(`No actor has the id ${actorId}.`);
+  const ids = sortedIds(actor.movie_ids);
+  if (ids.length === 0) return [];
+  const movies = new Map(
+    (await batchGet<MovieRecord>(tables.movies, ids.map((id) => recordKey(KIND, id)))).map((movie) => [movie.id, movie]),
+  );
+  return ids.flatMap((id) => movies.get(id) ?? []);
+};
+
 /** The cast as full actor records, in the order of the movie's `actor_ids`. */
 export const getCast = async (movieId: string): Promise<ActorRecord[]> => {
   const movie = await getMovie(movieId);

@@ -74,6 +74,11 @@ const PROSE: Record<string, Prose> = {
   getActor: { tag: 'Actors', summary: 'Get an actor' },
   updateActor: { tag: 'Actors', summary: 'Change an actor', description: 'Partial: send only the fields to change.' },
   deleteActor: { tag: 'Actors', summary: 'Delete an actor', description: 'Also removes the actor from every cast.' },
+  getActorMovies: {
+    tag: 'Cast',
+    summary: "List an actor's movies",
+    description: 'The filmography as full movie records, sorted by id (creation order): the mirror of a movie’s cast.',
+  },
   listMovies: {
     tag: 'Movies',
     summary: 'List and search movies',
@@ -103,7 +108,7 @@ const PROSE: Record<string, Prose> = {
 const TAGS = [
   { name: 'Actors', description: 'The agency’s actors. `age` and `movie_ids` are derived and read-only.' },
   { name: 'Movies', description: 'The agency’s movies and their casts (`actor_ids`).' },
-  { name: 'Cast', description: 'One movie’s cast, one actor at a time.' },
+  { name: 'Cast', description: 'Who is cast in what: a movie’s cast, an actor’s movies, and cast changes one actor at a time.' },
   { name: 'Service', description: 'Public endpoints: no token needed.' },
 ];
 
@@ -130,6 +135,7 @@ const QUERY_PROSE: Record<string, string> = {
   gender: 'Exact match, ignoring case.',
   min_age: 'Inclusive; whole years on the day of the request (UTC). At most `max_age`.',
   max_age: 'Inclusive; whole years on the day of the request (UTC).',
+  not_in_movie: 'Only actors not in this movie’s cast (for a cast picker). An unknown movie is a 404.',
   released_after: 'Inclusive. At most `released_before`.',
   released_before: 'Inclusive.',
 };
@@ -164,6 +170,9 @@ const successResponse = (route: Route) => {
   if (fn === 'getMovieCast') {
     return { description: 'The cast.', content: json(envelope({ actors: { type: 'array', items: ref('schemas', 'Actor') } })) };
   }
+  if (fn === 'getActorMovies') {
+    return { description: 'The filmography.', content: json(envelope({ movies: { type: 'array', items: ref('schemas', 'Movie') } })) };
+  }
   if (fn === 'deleteActor' || fn === 'deleteMovie') {
     return { description: 'Deleted.', content: json(envelope({ deleted: { type: 'string', description: 'The id of the deleted record.' } })) };
   }
@@ -180,12 +189,15 @@ const successResponse = (route: Route) => {
   return { description: `The ${kind}.`, headers: { ETag: ref('headers', 'ETag') }, content: body };
 };
 
+/** Lists whose query can name a record, which is then a 404 when it does not exist (`not_in_movie`). */
+const NOT_FOUND_BY_QUERY = { listActors: true } as const;
+
 /** Every error status an operation can answer with, each a reference to components.responses. */
 const errorResponses = (route: Route): Record<string, unknown> => {
   const statuses = new Set<number>([400, 500]); // 400: every operation refuses unknown query parameters
   const authenticated = route.permission !== null;
   if (authenticated) [401, 403, 503].forEach((status) => statuses.add(status));
-  if (route.path.includes('{')) statuses.add(404);
+  if (route.path.includes('{') || route.function in NOT_FOUND_BY_QUERY) statuses.add(404);
   if (route.function in BODIES) [413, 415, 422].forEach((status) => statuses.add(status));
   if (route.method === 'POST') [409, 422].forEach((status) => statuses.add(status));
   if (route.method === 'PATCH') [409, 412].forEach((status) => statuses.add(status));
@@ -307,7 +319,7 @@ const ERRORS: Record<number, ErrorStatus> = {
   422: {
     name: 'UnprocessableEntity',
     description:
-      'Well-formed JSON that breaks a rule: an unknown or read-only field, a bad value, a body that is not an object, a cast or filmography over its limit, an unknown actor in `actor_ids`, or an `Idempotency-Key` reused with another body. `details` names each field.',
+      'Well-formed JSON that breaks a rule: an unknown or read-only field, a bad value, a body that is not an object, a cast or filmography over its limit, a cast change too large for one transaction (replacing a full cast of 50 with 50 others: make it in two requests, see `actor_ids` of `MovieUpdate`), an unknown actor in `actor_ids`, or an `Idempotency-Key` reused with another body. `details` names each field.',
     example: 'The request body has invalid fields.',
   },
   500: {

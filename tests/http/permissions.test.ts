@@ -32,6 +32,7 @@ const requestFor = async (route: Route): Promise<{ path: string; body?: unknown;
     case 'createMovie':
       return { path: route.path, body: { title: uniqueName('Matrix'), release_date: '1999-01-01' }, success: 201 };
     case 'getActor':
+    case 'getActorMovies':
     case 'deleteActor':
       return { path: route.path.replace('{id}', (await newActor()).id), success: 200 };
     case 'updateActor':

@@ -28,6 +28,7 @@ import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as getMovieCast } from '../../functions/movies/cast';
+import { handler as getActorMovies } from '../../functions/actors/movies';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as deleteMovie } from '../../functions/movies/delete';
 import { handler as getMovie } from '../../functions/movies/get';
@@ -56,8 +57,10 @@ const EXPECTED: Record<string, Grants> = {
   docs: {},
   notFound: {},
   getActor: { [ACTORS]: ['GetItem'] },
-  // Query the list or word index; GetItem the counter (`total`); BatchGetItem the records a search found.
-  listActors: { [ACTORS_GSI1]: ['Query'], [ACTORS]: ['GetItem', 'BatchGetItem'] },
+  // Query the list, word or counter-shard index; GetItem the old counter item; BatchGetItem the records a search found;
+  // GetItem the movie whose cast not_in_movie leaves out.
+  listActors: { [ACTORS_GSI1]: ['Query'], [ACTORS]: ['GetItem', 'BatchGetItem'], [MOVIES]: ['GetItem'] },
+  getActorMovies: { [ACTORS]: ['GetItem'], [MOVIES]: ['BatchGetItem'] },
   // GetItem: an Idempotency-Key replay. Put record, name claim, words and key claim; Update the counter.
   createActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem'] },
   // A rename moves the name claim and words (Put + Delete) besides updating the record.
@@ -278,7 +281,7 @@ describe('the packaged prod stage: IAM', () => {
   it('keeps the read-only and the plain endpoints away from what they do not need', () => {
     const grants = (name: string) => dynamoGrantsOf(roleOf(prod, functionsOf(prod).get(name)!.resource).role);
     for (const name of ['health', 'openapi', 'docs', 'notFound']) expect(grants(name)).toEqual([]);
-    for (const name of ['getActor', 'listActors', 'getMovie', 'listMovies', 'getMovieCast']) {
+    for (const name of ['getActor', 'listActors', 'getMovie', 'listMovies', 'getMovieCast', 'getActorMovies']) {
       for (const line of grants(name)) for (const write of WRITE_ACTIONS) expect(line).not.toContain(`dynamodb:${write} `);
     }
     expect(grants('getActor')).toEqual(['dynamodb:GetItem on ActorsTable']);
@@ -339,7 +342,7 @@ describe('the packaged functions', () => {
         resourcesOfType(packaged.template, 'AWS::Logs::LogGroup').map(([, group]) => [group.Properties.LogGroupName, group]),
       );
       const functions = functionsOf(packaged);
-      expect(functions.size).toBe(17);
+      expect(functions.size).toBe(18);
       for (const [, { resource }] of functions) {
         expect(resource.Properties.Runtime).toBe('nodejs22.x');
         expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -416,6 +419,7 @@ const HANDLERS: Record<string, Handler> = {
   updateMovie,
   deleteMovie,
   getMovieCast,
+  getActorMovies,
   addMovieActor,
   removeMovieActor,
 };
@@ -518,6 +522,8 @@ describe('the code of each function, run through all its data paths', () => {
     expect((await call('createMovie', { method: 'POST', body: movieBody, headers: movieKey })).movie.id).toBe(m1.id);
     await call('getMovie', { pathParameters: { id: m1.id } });
     await call('getMovieCast', { pathParameters: { id: m1.id } });
+    await call('getActorMovies', { pathParameters: { id: a1.id } });
+    await call('listActors', { query: { not_in_movie: m1.id } });
     await call('listMovies');
     await call('listMovies', { query: { released_after: '2000-01-01' } });
     const movies = await call('listMovies', { query: { q: title.split(' ').at(-1)! } });

@@ -33,12 +33,12 @@ describe('packaging a stage', () => {
     expect(result.status).toBe(0);
     const template = JSON.parse(readFileSync(join(result.outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
     const functions = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::Lambda::Function') as any[];
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(18);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Environment.Variables).toMatchObject({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble' });
       expect(fn.Properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
     }
-    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(17);
+    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(18);
   });
 });
