@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { parseCalendarDate, todayUtc } from '../domain/dates';
+import { FORBIDDEN_IN_TEXT } from '../domain/text';
 
 export const MAX_CAST_SIZE = 50;
 export const EARLIEST_DATE = '1800-01-01';
@@ -29,6 +30,10 @@ const requiredString = (what: string) =>
 
 const text = (max: number) =>
   requiredString('a string').check(
+    z.refine((value) => !FORBIDDEN_IN_TEXT.test(value), {
+      error: 'must not contain control characters or unpaired surrogates',
+      abort: true,
+    }),
     z.trim(),
     z.minLength(1, 'must not be empty'),
     z.maxLength(max, `must be at most ${max} characters`),
