@@ -21,7 +21,7 @@ import {
   type Identity,
   type StoredRecord,
 } from './records';
-import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
 
 export interface ActorRecord extends StoredRecord {
@@ -72,10 +72,9 @@ export const getActor = async (id: string): Promise<ActorRecord> => {
   return record;
 };
 
-export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> => {
-  const now = new Date().toISOString();
-  const id = newId();
-  const record: ActorRecord = {
+/** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
+const newActorRecord = (input: ActorCreate, { id, created_at: now }: CreatedRecord): ActorRecord =>
+  ({
     ...recordKey(KIND, id),
     gsi1pk: listPartition(KIND),
     gsi1sk: id,
@@ -87,7 +86,12 @@ export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRec
     created_at: now,
     updated_at: now,
     version: 1,
-  } as ActorRecord;
+  }) as ActorRecord;
+
+export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> => {
+  const now = new Date().toISOString();
+  const id = newId();
+  const record = newActorRecord(input, { id, created_at: now });
   await transactWrite([
     // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
     ...claims(record),
@@ -99,8 +103,10 @@ export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRec
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
 export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>
-  createOnce<ActorRecord>(request && { ...request, table: tables.actors, operation: 'createActor', body: input }, (claims) =>
-    createActor(input, claims),
+  createOnce<ActorRecord>(
+    request && { ...request, table: tables.actors, operation: 'createActor', body: input },
+    (claims) => createActor(input, claims),
+    (created) => newActorRecord(input, created),
   );
 
 export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>

@@ -6,6 +6,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { uniqueKey, type Kind } from '../../lib/data/records';
 import { comparableText, searchWords } from '../../lib/domain/text';
 
 let documentClient: DynamoDBDocumentClient | undefined;
@@ -49,8 +50,9 @@ const checkSideItems = (
   textOf: (record: Record<string, any>) => string,
   problems: string[],
 ) => {
-  const claims = items.filter((item) => item.pk.startsWith(`${kind}_UNIQUE#`));
-  const expectedClaims = new Set([...records.values()].map((record) => `${kind}_UNIQUE#${uniqueOf(record)}|${record.id}`));
+  // Both key forms: the compared text itself, or its hash when too long for a key.
+  const claims = items.filter((item) => item.pk.startsWith(`${kind}_UNIQUE#`) || item.pk.startsWith(`${kind}_UNIQUE_SHA256#`));
+  const expectedClaims = new Set([...records.values()].map((record) => `${uniqueKey(kind as Kind, uniqueOf(record)).pk}|${record.id}`));
   const actualClaims = new Set(claims.map((claim) => `${claim.pk}|${claim.record_id}`));
   for (const claim of expectedClaims) if (!actualClaims.has(claim)) problems.push(`missing claim ${claim}`);
   for (const claim of actualClaims) if (!expectedClaims.has(claim)) problems.push(`orphan claim ${claim}`);

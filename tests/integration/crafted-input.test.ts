@@ -12,6 +12,7 @@ import { handler as createMovie } from '../../functions/movies/create';
 import { handler as listMovies } from '../../functions/movies/list';
 import { handler as updateMovie } from '../../functions/movies/update';
 import { encodeCursor } from '../../lib/data/cursor';
+import { integrityProblems } from '../helpers/integrity';
 import { expectError, invoke } from '../helpers/invoke';
 import { roleToken } from '../helpers/tokens';
 
@@ -85,6 +86,10 @@ describe('text that grows under Unicode normalisation', () => {
     const movies = await invoke(listMovies, { token: producer, query: { q } });
     expect(movies.statusCode).toBe(expected);
     if (expected === 400) expect(expectError(movies, 400).details).toEqual([{ field: 'q', message: 'must contain a letter or digit' }]);
+  });
+
+  it('leaves every record with exactly its claim and search words, hashed or not', async () => {
+    expect(await integrityProblems()).toEqual([]);
   });
 
   it('answers a q over 100 characters with a 400 naming q', async () => {
