@@ -22,7 +22,7 @@ import {
   type Identity,
   type StoredRecord,
 } from './records';
-import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
 
 export interface ActorRecord extends StoredRecord {
@@ -73,24 +73,28 @@ export const getActor = async (id: string): Promise<ActorRecord> => {
   return record;
 };
 
+/** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
+const newActorRecord = (input: ActorCreate, { id, created_at: now }: CreatedRecord): ActorRecord =>
+  ({
+    ...recordKey(KIND, id),
+    gsi1pk: listPartition(KIND),
+    gsi1sk: id,
+    id,
+    name: input.name,
+    gender: input.gender,
+    gender_key: comparableText(input.gender),
+    birth_date: input.birth_date,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  }) as ActorRecord;
+
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
   // Nothing is read first, but a transaction can still meet another one writing the same name claim or counter shard.
   withFreshReads(async () => {
     const now = new Date().toISOString();
     const id = newId();
-    const record: ActorRecord = {
-      ...recordKey(KIND, id),
-      gsi1pk: listPartition(KIND),
-      gsi1sk: id,
-      id,
-      name: input.name,
-      gender: input.gender,
-      gender_key: comparableText(input.gender),
-      birth_date: input.birth_date,
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    } as ActorRecord;
+    const record = newActorRecord(input, { id, created_at: now });
     await transactWrite([
       // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
       ...claims(record),
@@ -102,8 +106,10 @@ export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> =
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
 export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>
-  createOnce<ActorRecord>(request && { ...request, table: tables.actors, operation: 'createActor', body: input }, (claims) =>
-    createActor(input, claims),
+  createOnce<ActorRecord>(
+    request && { ...request, table: tables.actors, operation: 'createActor', body: input },
+    (claims) => createActor(input, claims),
+    (created) => newActorRecord(input, created),
   );
 
 export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>

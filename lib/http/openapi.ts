@@ -130,7 +130,7 @@ const QUERIES: Record<string, z.ZodMiniType> = { listActors: actorListQuery, lis
 
 const QUERY_PROSE: Record<string, string> = {
   limit: 'Page size.',
-  cursor: 'The `next_cursor` of the previous page, unchanged, with the same filters (a cursor is bound to them).',
+  cursor: 'The `next_cursor` of the previous page of this list, unchanged, with the same filters (a cursor is bound to both).',
   q: 'Matches the start of any word, ignoring case and accents (`han` finds "Tom Hanks"); with several words, every word must match. Needs a letter or digit.',
   gender: 'Exact match, ignoring case.',
   min_age: 'Inclusive; whole years on the day of the request (UTC). At most `max_age`.',
@@ -274,12 +274,14 @@ interface ErrorStatus {
 const ERRORS: Record<number, ErrorStatus> = {
   400: {
     name: 'BadRequest',
-    description: 'Malformed JSON, an empty body, a bad or unknown query parameter, a malformed id, `If-Match` or `Idempotency-Key`, a tampered cursor.',
+    description:
+      'Malformed JSON, a missing or empty body (whatever the `Content-Type`), a bad or unknown query parameter, a malformed id, `If-Match` or `Idempotency-Key`, a tampered cursor or one from another list or filters.',
     example: 'The id in the path is malformed.',
   },
   401: {
     name: 'Unauthorized',
-    description: 'No token, or one that is malformed, badly signed, expired, not yet valid, or for another issuer or audience.',
+    description:
+      'No token, or one that is malformed, badly signed, expired, not yet valid, without `exp` or `sub`, signed by a key no longer in the JWKS, or for another issuer or audience.',
     example: 'The access token has expired.',
     headers: { 'WWW-Authenticate': ref('headers', 'WWWAuthenticate') },
   },
@@ -313,13 +315,13 @@ const ERRORS: Record<number, ErrorStatus> = {
   413: { name: 'PayloadTooLarge', description: 'The body is over 64 KiB.', example: 'The request body is larger than 64 KiB.' },
   415: {
     name: 'UnsupportedMediaType',
-    description: 'The body is not sent as `application/json`.',
+    description: 'A body that is present but not sent as `application/json`.',
     example: 'The request body must be JSON, sent with "Content-Type: application/json".',
   },
   422: {
     name: 'UnprocessableEntity',
     description:
-      'Well-formed JSON that breaks a rule: an unknown or read-only field, a bad value, a body that is not an object, a cast or filmography over its limit, a cast change too large for one transaction (replacing a full cast of 50 with 50 others: make it in two requests, see `actor_ids` of `MovieUpdate`), an unknown actor in `actor_ids`, or an `Idempotency-Key` reused with another body. `details` names each field.',
+      'Well-formed JSON that breaks a rule: an unknown or read-only field, a bad value (text with control characters or unpaired surrogates, too long, empty…), a body that is not an object, a cast or filmography over its limit, a cast change too large for one transaction (replacing a full cast of 50 with 50 others: make it in two requests, see `actor_ids` of `MovieUpdate`), an unknown actor in `actor_ids`, or an `Idempotency-Key` reused with another body. `details` names each field.',
     example: 'The request body has invalid fields.',
   },
   500: {

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { parseCalendarDate, todayUtc } from '../domain/dates';
+import { FORBIDDEN_IN_TEXT } from '../domain/text';
 
 export const MAX_CAST_SIZE = 50;
 export const EARLIEST_DATE = '1800-01-01';
@@ -28,10 +29,17 @@ const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
 const text = (max: number) =>
-  requiredString('a string').check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(max, `must be at most ${max} characters`),
+  hint(
+    requiredString('a string').check(
+      z.refine((value) => !FORBIDDEN_IN_TEXT.test(value), {
+        error: 'must not contain control characters or unpaired surrogates',
+        abort: true,
+      }),
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(max, `must be at most ${max} characters`),
+    ),
+    { description: `Trimmed, 1–${max} characters (code points). No control characters (NUL, tab, line breaks…) or unpaired surrogates.` },
   );
 
 // `abort` stops at the first broken rule: "2031-02-30" is unreal, and saying it is also in the future helps nobody.

@@ -131,7 +131,7 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
   });
 };
 
-const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api' };
+const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api', CURSOR_KEYS: 'c'.repeat(32) };
 
 let prod: Packaged;
 let dev: Packaged;
@@ -352,13 +352,16 @@ describe('the packaged functions', () => {
     }
   });
 
-  it('carry no secrets in their environment', () => {
+  it('carry no secrets in their environment but their cursor keys', () => {
     for (const [, { resource }] of functionsOf(prod)) {
       const variables: Record<string, string> = resource.Properties.Environment.Variables;
       // Local-mode settings (DynamoDB Local, the local signing keys) never reach a deployed function.
       expect(variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
       expect(variables).not.toHaveProperty('ENSEMBLE_KEYS_DIR');
-      for (const [name, value] of Object.entries(variables)) {
+      // The one secret a function needs: the stage's own cursor keys, given at deploy (never the built-in one).
+      const { CURSOR_KEYS: cursorKeys, ...others } = variables;
+      expect(cursorKeys).toBe(AUTH0.CURSOR_KEYS);
+      for (const [name, value] of Object.entries(others)) {
         expect(name).not.toMatch(/SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|CREDENTIAL|CLIENT_ID|(^|_)KEY(S|_|$)/i);
         expect(String(value)).not.toMatch(/-----BEGIN|PRIVATE KEY|AKIA[0-9A-Z]{16}|eyJ[\w-]+\.eyJ/);
       }
