@@ -147,10 +147,18 @@ const isSingleResource = (route: Route) =>
 
 const successResponse = (route: Route) => {
   const fn = route.function;
-  if (fn === 'docs') return { description: 'The reference page.', content: { 'text/html': { schema: { type: 'string' } } } };
+  const document = { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') };
+  if (fn === 'docs') {
+    return {
+      description: 'The reference page (gzip-compressed for clients that accept it).',
+      headers: document,
+      content: { 'text/html': { schema: { type: 'string' } } },
+    };
+  }
   if (fn === 'openapi') {
     return {
-      description: 'This document.',
+      description: 'This document (gzip-compressed for clients that accept it).',
+      headers: document,
       content: json({
         type: 'object',
         required: ['openapi', 'info', 'paths', 'components'],
@@ -256,6 +264,14 @@ const operationFor = (route: Route) => {
       : {}),
     responses: {
       [route.method === 'POST' ? '201' : '200']: successResponse(route),
+      ...(route.function === 'docs' || route.function === 'openapi'
+        ? {
+            '304': {
+              description: 'Not modified: `If-None-Match` names the current `ETag`; no body.',
+              headers: { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') },
+            },
+          }
+        : {}),
       ...errorResponses(route),
     },
   };
@@ -425,6 +441,16 @@ export const openApiDocument = () => {
           description: 'The record’s `version` as a strong entity tag: send it back in `If-Match`.',
           required: true,
           schema: { type: 'string', pattern: '^"[0-9]+"$', examples: ['"1"'] },
+        },
+        DocumentETag: {
+          description: 'A strong entity tag of the document: send it back in `If-None-Match` for a 304 while it is current.',
+          required: true,
+          schema: { type: 'string', pattern: '^"[A-Za-z0-9_-]+"$' },
+        },
+        DocumentCacheControl: {
+          description: 'Shared caches and browsers may keep the document for five minutes.',
+          required: true,
+          schema: { type: 'string', const: 'public, max-age=300' },
         },
         Location: {
           description: 'Where to fetch the new record.',
