@@ -3,8 +3,8 @@
  * serverless-offline would answer by itself (CORS, Range, Cookie, raw URLs).
  * The suite's stack runs without ALLOWED_ORIGINS, as a fresh deploy does.
  */
-import { connect } from 'node:net';
 import { apiUrl } from '../helpers/api';
+import { getWithRawBytes, sendRaw } from '../helpers/raw-http';
 import { roleToken } from '../helpers/tokens';
 
 const corsHeaders = (response: Response) => [...response.headers.keys()].filter((name) => name.startsWith('access-control-'));
@@ -40,16 +40,7 @@ it('ignores a malformed Cookie header', async () => {
 });
 
 it("answers a raw non-ASCII character in the URL with API Gateway's JSON 400, not an empty body", async () => {
-  const { port } = new URL(apiUrl());
-  const raw = await new Promise<string>((resolve, reject) => {
-    const socket = connect(Number(port), '127.0.0.1', () => {
-      socket.write(Buffer.concat([Buffer.from('GET /api/v1/nowhere/'), Buffer.from('é', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')]));
-    });
-    let text = '';
-    socket.on('data', (chunk) => (text += chunk.toString()));
-    socket.on('end', () => resolve(text));
-    socket.on('error', reject);
-  });
-  expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-  expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ message: 'Bad Request' });
+  const raw = await sendRaw(apiUrl(), getWithRawBytes('/api/v1/nowhere/', 'é'));
+  expect(raw.statusLine).toBe('HTTP/1.1 400 Bad Request');
+  expect(JSON.parse(raw.body)).toEqual({ message: 'Bad Request' });
 });

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
+import { getWithRawBytes, sendRaw } from '../helpers/raw-http';
 import { deployedCors, startGateway, type Gateway, type GatewayCors } from '../../lib/dev/gateway';
 
 interface Seen {
@@ -144,18 +144,9 @@ describe('what hapi would answer by itself', () => {
 
   it("answers a request line Node's parser refuses (a raw non-ASCII byte) with API Gateway's JSON 400", async () => {
     await withGateway(false, async ({ url }) => {
-      const { port } = new URL(url);
-      const raw = await new Promise<string>((resolve, reject) => {
-        const socket = connect(Number(port), '127.0.0.1', () => {
-          socket.write(Buffer.concat([Buffer.from('GET /api/v1/actors/'), Buffer.from('é☃', 'utf8'), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')]));
-        });
-        let text = '';
-        socket.on('data', (chunk) => (text += chunk.toString()));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-      });
-      expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
-      expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ message: 'Bad Request' });
+      const raw = await sendRaw(url, getWithRawBytes('/api/v1/actors/', 'é☃'));
+      expect(raw.statusLine).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(raw.body)).toEqual({ message: 'Bad Request' });
       expect(seen).toEqual([]);
     });
   });
