@@ -142,9 +142,6 @@ const QUERY_PROSE: Record<string, string> = {
 
 const kindOf = (route: Route): 'actor' | 'movie' => (route.path.startsWith('/api/v1/actors') ? 'actor' : 'movie');
 
-const isSingleResource = (route: Route) =>
-  ['getActor', 'updateActor', 'getMovie', 'updateMovie', 'addMovieActor', 'removeMovieActor'].includes(route.function);
-
 const successResponse = (route: Route) => {
   const fn = route.function;
   const document = { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') };
