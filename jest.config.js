@@ -1,19 +1,51 @@
 /**
- * One jest run covers everything: unit tests of lib/, handlers invoked
- * in-process against DynamoDB Local, HTTP tests and newman against
- * serverless-offline. The global setup starts (and the teardown stops) those
- * servers on free ports. Test files run one at a time because they share the
- * database, and some assert exact totals.
+ * Three projects. `unit`: pure tests of lib/, with no Java, no bundling and no
+ * server (`npm run test:unit`, seconds). `stack`: handlers in-process against
+ * DynamoDB Local, HTTP tests and newman against serverless-offline, and the
+ * packaged CloudFormation; its global setup starts (and the teardown stops)
+ * those servers on free ports, and only when one of its tests runs. `start`:
+ * `npm start` itself, each test starting (and stopping) its own.
+ * `npm test` runs all three, as CI does. Test files run one at a time because
+ * they share the database, and some assert exact totals.
  */
-export default {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'es6' } }],
   },
-  testMatch: ['<rootDir>/tests/**/*.test.ts'],
-  globalSetup: '<rootDir>/tests/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+};
+
+/** Unit-folder tests that package the service or run handlers against DynamoDB Local. */
+const NEEDS_THE_STACK = ['cloudformation', 'deploy-guard'];
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/tests/unit/**/*.test.ts'],
+      testPathIgnorePatterns: [`/tests/unit/(${NEEDS_THE_STACK.join('|')})\\.test\\.ts$`],
+      setupFiles: ['<rootDir>/tests/setup/unit-env.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'stack',
+      testMatch: [
+        '<rootDir>/tests/integration/**/*.test.ts',
+        '<rootDir>/tests/http/**/*.test.ts',
+        ...NEEDS_THE_STACK.map((name) => `<rootDir>/tests/unit/${name}.test.ts`),
+      ],
+      globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
+    },
+    {
+      ...shared,
+      // npm start itself: each test runs its own, on a free port, so the suite's stack is not needed.
+      displayName: 'start',
+      testMatch: ['<rootDir>/tests/dev/**/*.test.ts'],
+    },
+  ],
   maxWorkers: 1,
   testTimeout: 60_000,
 };

@@ -1,10 +1,10 @@
 import openApi from '../openapi.json' with { type: 'json' };
 import { operation } from '../lib/http/operation';
-import { rawOk } from '../lib/http/responses';
+import { staticDocument } from '../lib/http/static-document';
 
 // The committed document (npm run openapi writes it; a unit test keeps it current), minified once per cold start.
-const body = JSON.stringify(openApi);
+const respond = staticDocument(JSON.stringify(openApi), 'application/json; charset=utf-8');
 
 export const handler = operation({
-  run: async () => rawOk(body, 'application/json; charset=utf-8'),
+  run: async ({ headers }) => respond(headers),
 });

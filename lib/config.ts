@@ -19,6 +19,13 @@ const requireEnv = (name: string): string => {
   return value;
 };
 
+/** Inside serverless-offline (which sets IS_OFFLINE) or the test suite (ENSEMBLE_TEST), and never in a real Lambda. */
+const runsLocally = (): boolean => {
+  const offline = readEnv('IS_OFFLINE') === 'true' || readEnv('ENSEMBLE_TEST') === 'true';
+  const inRealLambda = readEnv('AWS_EXECUTION_ENV')?.startsWith('AWS_Lambda') ?? false;
+  return offline && !inRealLambda;
+};
+
 /** Issuer and audience of the tokens that `npm run token` mints for local development. */
 export const LOCAL_ISSUER = 'https://ensemble.local/';
 export const LOCAL_AUDIENCE = 'ensemble-local-api';
@@ -50,9 +57,7 @@ export const readAuthConfig = (): AuthConfig => {
       jwksUri: `https://${host}/.well-known/jwks.json`,
     };
   }
-  const offline = readEnv('IS_OFFLINE') === 'true' || readEnv('ENSEMBLE_TEST') === 'true';
-  const inRealLambda = readEnv('AWS_EXECUTION_ENV')?.startsWith('AWS_Lambda') ?? false;
-  if (!offline || inRealLambda) {
+  if (!runsLocally()) {
     throw new ConfigError(
       'AUTH0_DOMAIN and API_AUDIENCE must be set: local tokens are accepted only by serverless-offline and the tests.',
     );
@@ -89,9 +94,27 @@ export const readDataConfig = (): DataConfig => {
   };
 };
 
+/** The built-in cursor key: in source, so only serverless-offline and the tests may use it. */
+export const LOCAL_CURSOR_KEY = 'ensemble-cursor-v1';
+const MIN_CURSOR_KEY_LENGTH = 32;
+
 /**
- * Key for the HMAC that makes list cursors tamper-evident. Cursors hold only
- * a position in a public list, so this is an integrity check, not a secret:
- * a forged cursor can at most start a list somewhere a real one could.
+ * Keys for the HMAC that makes list cursors tamper-evident, from CURSOR_KEYS
+ * (comma-separated): the first signs new cursors, every one is accepted, so
+ * a key can be replaced without breaking the cursors clients hold. A
+ * deployed stage must have its own keys; only local mode falls back to the
+ * built-in one. Cursors hold only a position in a list, so the keys protect
+ * integrity, not secrecy.
  */
-export const cursorKey = (): string => readEnv('CURSOR_KEY') ?? 'ensemble-cursor-v1';
+export const readCursorKeys = (): string[] => {
+  const configured = readEnv('CURSOR_KEYS');
+  if (configured === undefined) {
+    if (runsLocally()) return [LOCAL_CURSOR_KEY];
+    throw new ConfigError('CURSOR_KEYS must be set: the built-in cursor key is accepted only by serverless-offline and the tests.');
+  }
+  const keys = configured.split(',').map((key) => key.trim());
+  if (keys.some((key) => key.length < MIN_CURSOR_KEY_LENGTH)) {
+    throw new ConfigError(`CURSOR_KEYS must be a comma-separated list of keys of at least ${MIN_CURSOR_KEY_LENGTH} characters each.`);
+  }
+  return keys;
+};

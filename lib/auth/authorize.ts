@@ -6,11 +6,21 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import {
   FetchError,
+  JwkValidationError,
   JwksNotAvailableInCacheError,
+  JwksValidationError,
   JwtBaseError,
   JwtExpiredError,
+  JwtInvalidAudienceError,
+  JwtInvalidClaimError,
+  JwtInvalidIssuerError,
+  JwtInvalidSignatureAlgorithmError,
+  JwtInvalidSignatureError,
   JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
   KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../http/errors';
@@ -20,7 +30,7 @@ import { createVerifier, type TokenVerifier } from './verifier';
 
 // Built on first use, not at import, so that public functions never pay for it
 // and a misconfigured stage fails on the first authenticated request with a logged 500.
-let verifier: TokenVerifier | undefined;
+let defaultVerifier: TokenVerifier | undefined;
 
 const BEARER = /^Bearer +([A-Za-z0-9\-_.~+/]+=*) *$/i; // the scheme is case-insensitive (RFC 9110 §11.1)
 /** Real Auth0 access tokens are ~1 KB; anything far beyond is not worth parsing. */
@@ -42,8 +52,7 @@ const bearerToken = (header: string | undefined): string => {
  * cached (every request after the first, in Auth0 mode); only a token whose
  * key is not cached yet goes the asynchronous way, which fetches the JWKS.
  */
-const verifyWithCachedKeys = async (token: string): Promise<JwtPayload> => {
-  verifier ??= createVerifier();
+const verifyWithCachedKeys = async (token: string, verifier: TokenVerifier): Promise<JwtPayload> => {
   try {
     return verifier.verifySync(token);
   } catch (error) {
@@ -52,20 +61,43 @@ const verifyWithCachedKeys = async (token: string): Promise<JwtPayload> => {
   }
 };
 
-const verifyToken = async (token: string): Promise<JwtPayload> => {
+// aws-jwt-verify's errors are all named "Error", and minified bundles rename classes: the log names them from here.
+const VERIFIER_ERRORS: [abstract new (...args: never[]) => Error, string][] = [
+  [JwtExpiredError, 'JwtExpiredError'],
+  [JwtNotBeforeError, 'JwtNotBeforeError'],
+  [JwtInvalidIssuerError, 'JwtInvalidIssuerError'],
+  [JwtInvalidAudienceError, 'JwtInvalidAudienceError'],
+  [JwtInvalidClaimError, 'JwtInvalidClaimError'],
+  [JwtInvalidSignatureError, 'JwtInvalidSignatureError'],
+  [JwtInvalidSignatureAlgorithmError, 'JwtInvalidSignatureAlgorithmError'],
+  [JwtParseError, 'JwtParseError'],
+  [JwtWithoutValidKidError, 'JwtWithoutValidKidError'],
+  [KidNotFoundInJwksError, 'KidNotFoundInJwksError'],
+  [WaitPeriodNotYetEndedJwkError, 'WaitPeriodNotYetEndedJwkError'],
+  [JwksValidationError, 'JwksValidationError'],
+  [JwkValidationError, 'JwkValidationError'],
+];
+
+const named = (error: JwtBaseError): JwtBaseError => {
+  if (error.name === 'Error') error.name = VERIFIER_ERRORS.find(([type]) => error instanceof type)?.[1] ?? 'JwtBaseError';
+  return error;
+};
+
+/** The token's verified claims, or the 401 (503 when the JWKS cannot be fetched) that rejects it. */
+export const verifyToken = async (token: string, verifier: TokenVerifier = (defaultVerifier ??= createVerifier())): Promise<JwtPayload> => {
   const known = cachedPayload(token);
   if (known !== undefined) return known;
   try {
-    const payload = await verifyWithCachedKeys(token);
+    const payload = await verifyWithCachedKeys(token, verifier);
     rememberVerified(token, payload);
     return payload;
   } catch (error) {
     if (error instanceof FetchError) {
       throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', 5);
     }
-    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', 'invalid_token');
-    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', 'invalid_token');
-    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', 'invalid_token');
+    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', 'invalid_token', named(error));
+    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', 'invalid_token', named(error));
+    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', 'invalid_token', named(error));
     throw error;
   }
 };

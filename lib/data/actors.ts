@@ -3,7 +3,8 @@ import { newId } from './ids';
 import { ageOn, latestBirthDateForAge, todayUtc } from '../domain/dates';
 import { ConflictError, NotFoundError } from '../http/errors';
 import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
-import { sortedIds, unlinkWrite } from './cast';
+import { setOf, sortedIds, unlinkWrite } from './cast';
+import { getMovie } from './movies';
 import { tables } from './client';
 import { comparableText, searchWords } from '../domain/text';
 import { readPage, type DynamoFilter } from './pages';
@@ -21,7 +22,7 @@ import {
   type Identity,
   type StoredRecord,
 } from './records';
-import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
 
 export interface ActorRecord extends StoredRecord {
@@ -72,24 +73,28 @@ export const getActor = async (id: string): Promise<ActorRecord> => {
   return record;
 };
 
+/** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
+const newActorRecord = (input: ActorCreate, { id, created_at: now }: CreatedRecord): ActorRecord =>
+  ({
+    ...recordKey(KIND, id),
+    gsi1pk: listPartition(KIND),
+    gsi1sk: id,
+    id,
+    name: input.name,
+    gender: input.gender,
+    gender_key: comparableText(input.gender),
+    birth_date: input.birth_date,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  }) as ActorRecord;
+
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
   // Nothing is read first, but a transaction can still meet another one writing the same name claim or counter shard.
   withFreshReads(async () => {
     const now = new Date().toISOString();
     const id = newId();
-    const record: ActorRecord = {
-      ...recordKey(KIND, id),
-      gsi1pk: listPartition(KIND),
-      gsi1sk: id,
-      id,
-      name: input.name,
-      gender: input.gender,
-      gender_key: comparableText(input.gender),
-      birth_date: input.birth_date,
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    } as ActorRecord;
+    const record = newActorRecord(input, { id, created_at: now });
     await transactWrite([
       // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
       ...claims(record),
@@ -101,8 +106,10 @@ export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> =
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
 export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>
-  createOnce<ActorRecord>(request && { ...request, table: tables.actors, operation: 'createActor', body: input }, (claims) =>
-    createActor(input, claims),
+  createOnce<ActorRecord>(
+    request && { ...request, table: tables.actors, operation: 'createActor', body: input },
+    (claims) => createActor(input, claims),
+    (created) => newActorRecord(input, created),
   );
 
 export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>
@@ -140,9 +147,18 @@ export const deleteActor = (id: string, expectedVersion?: number): Promise<void>
     ]);
   });
 
-const ageFilter = (query: ActorListQuery, today: string): DynamoFilter | undefined => {
+const actorFilter = (query: ActorListQuery, today: string, cast: Set<string>): DynamoFilter | undefined => {
   const conditions: string[] = [];
   const values: Record<string, unknown> = {};
+  const names: Record<string, string> = {};
+  if (cast.size > 0) {
+    const placeholders = [...cast].map((castId, index) => {
+      values[`:cast${index}`] = castId;
+      return `:cast${index}`;
+    });
+    conditions.push(`NOT (#id IN (${placeholders.join(', ')}))`);
+    names['#id'] = 'id';
+  }
   if (query.gender !== undefined) {
     conditions.push('gender_key = :gender');
     values[':gender'] = comparableText(query.gender);
@@ -155,7 +171,8 @@ const ageFilter = (query: ActorListQuery, today: string): DynamoFilter | undefin
     conditions.push('birth_date > :bornAfter');
     values[':bornAfter'] = latestBirthDateForAge(query.max_age + 1, today);
   }
-  return conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), values };
+  if (conditions.length === 0) return undefined;
+  return { expression: conditions.join(' AND '), values, ...(Object.keys(names).length > 0 ? { names } : {}) };
 };
 
 export interface ActorPage {
@@ -166,9 +183,11 @@ export interface ActorPage {
 
 export const listActors = async (query: ActorListQuery): Promise<ActorPage> => {
   const today = todayUtc();
-  const filter = ageFilter(query, today);
+  // The cast picker's filter: a movie's cast, read once (an unknown movie is a 404).
+  const cast = query.not_in_movie === undefined ? new Set<string>() : setOf((await getMovie(query.not_in_movie)).actor_ids);
+  const filter = actorFilter(query, today, cast);
   const search = query.q === undefined ? undefined : searchWords(query.q);
-  const filtered = filter !== undefined || search !== undefined;
+  const filtered = filter !== undefined || search !== undefined || query.not_in_movie !== undefined;
   const { limit, cursor, ...selection } = query;
   const [page, total] = await Promise.all([
     readPage<ActorRecord>({
@@ -180,6 +199,7 @@ export const listActors = async (query: ActorListQuery): Promise<ActorPage> => {
       searchedText: (record) => record.name,
       filter,
       matches: (record) =>
+        !cast.has(record.id) &&
         (query.gender === undefined || record.gender_key === comparableText(query.gender)) &&
         (query.min_age === undefined || ageOn(record.birth_date, today) >= query.min_age) &&
         (query.max_age === undefined || ageOn(record.birth_date, today) <= query.max_age),

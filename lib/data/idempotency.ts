@@ -31,21 +31,40 @@ export interface IdempotencyScope extends IdempotentRequest {
 
 class KeyClaimedMeanwhile extends Error {}
 
+/**
+ * All a claim keeps of the record it created: no name, gender, date or
+ * cast. A replay needs no more, because it carries the very body of the
+ * first request (the fingerprint says so), from which the rest of the
+ * response is rebuilt.
+ */
+export interface CreatedRecord {
+  id: string;
+  created_at: string;
+}
+
 const claimKey = (scope: IdempotencyScope) => ({
   pk: `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify([scope.caller, scope.operation, scope.key])).digest('base64url')}`,
 });
 
-const fingerprint = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+// Salted with the caller and key (which the claim keeps only hashed), so the fingerprint of a body of
+// guessable personal data cannot be matched against guesses.
+const fingerprint = (scope: IdempotencyScope): string =>
+  createHash('sha256').update(JSON.stringify([scope.caller, scope.operation, scope.key, scope.body])).digest('base64url');
 
-const replay = async <T>(scope: IdempotencyScope): Promise<T | undefined> => {
+/** Claims written before the fingerprint was salted kept the whole record as `result`; they expire within a day. */
+const legacyFingerprint = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+
+const replay = async <T>(scope: IdempotencyScope, rebuild: (created: CreatedRecord) => T): Promise<T | undefined> => {
   const { Item } = await db.send(new GetCommand({ TableName: scope.table, Key: claimKey(scope), ConsistentRead: true }));
+  // TTL deletion lags by up to days; an expired claim counts as gone.
   if (Item === undefined || (Item.expires_at as number) < Date.now() / 1000) return undefined;
-  if (Item.fingerprint !== fingerprint(scope.body)) {
+  const legacy = Item.result !== undefined;
+  if (Item.fingerprint !== (legacy ? legacyFingerprint(scope.body) : fingerprint(scope))) {
     throw new UnprocessableEntityError('This Idempotency-Key was already used with a different request body.', [
       { field: 'Idempotency-Key', message: 'was used before with another body; use a new key for a new request' },
     ]);
   }
-  return Item.result as T;
+  return legacy ? (Item.result as T) : rebuild({ id: Item.record_id as string, created_at: Item.created_at as string });
 };
 
 /** The writes that claim an idempotency key for a result; none without a key. */
@@ -53,14 +72,16 @@ export type KeyClaims<T> = (result: T) => GuardedWrite[];
 
 /**
  * Runs `create` once per key: `create` adds the claim to its transaction.
- * Returns the result and whether it is a replay of an earlier request.
+ * Returns the result and whether it is a replay of an earlier request, whose
+ * result `rebuild` makes from the request body and what the claim kept.
  */
-export const createOnce = async <T>(
+export const createOnce = async <T extends CreatedRecord>(
   scope: IdempotencyScope | undefined,
   create: (claims: KeyClaims<T>) => Promise<T>,
+  rebuild: (created: CreatedRecord) => T,
 ): Promise<{ result: T; replayed: boolean }> => {
   if (scope === undefined) return { result: await create(() => []), replayed: false };
-  const earlier = await replay<T>(scope);
+  const earlier = await replay<T>(scope, rebuild);
   if (earlier !== undefined) return { result: earlier, replayed: true };
   const now = Math.floor(Date.now() / 1000);
   try {
@@ -68,7 +89,13 @@ export const createOnce = async <T>(
       write: {
         Put: {
           TableName: scope.table,
-          Item: { ...claimKey(scope), fingerprint: fingerprint(scope.body), result: value, expires_at: now + IDEMPOTENCY_TTL_SECONDS },
+          Item: {
+            ...claimKey(scope),
+            fingerprint: fingerprint(scope),
+            record_id: value.id,
+            created_at: value.created_at,
+            expires_at: now + IDEMPOTENCY_TTL_SECONDS,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
           ExpressionAttributeValues: { ':now': now },
         },
@@ -79,7 +106,7 @@ export const createOnce = async <T>(
     return { result, replayed: false };
   } catch (error) {
     if (!(error instanceof KeyClaimedMeanwhile)) throw error;
-    const winner = await replay<T>(scope);
+    const winner = await replay<T>(scope, rebuild);
     if (winner === undefined) throw error;
     return { result: winner, replayed: true };
   }

@@ -21,7 +21,7 @@ import {
   type Identity,
   type StoredRecord,
 } from './records';
-import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { batchGet, checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
 
 export interface MovieRecord extends StoredRecord {
@@ -89,24 +89,30 @@ const actorsJoining = async (requested: string[], joining: Set<string>): Promise
   if (issues.length > 0) throw new UnprocessableEntityError('The cast names actors who cannot join it.', issues);
 };
 
+/** A new movie as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
+const newMovieRecord = (input: MovieCreate, { id, created_at: now }: CreatedRecord): MovieRecord => {
+  const cast = input.actor_ids ?? [];
+  return {
+    ...recordKey(KIND, id),
+    gsi1pk: listPartition(KIND),
+    gsi1sk: id,
+    id,
+    title: input.title,
+    release_date: input.release_date,
+    ...(cast.length > 0 ? { actor_ids: new Set(cast) } : {}),
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  } as MovieRecord;
+};
+
 export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> = () => []): Promise<MovieRecord> =>
   withFreshReads(async () => {
     const cast = input.actor_ids ?? [];
     await actorsJoining(cast, new Set(cast));
     const now = new Date().toISOString();
     const id = newId();
-    const record = {
-      ...recordKey(KIND, id),
-      gsi1pk: listPartition(KIND),
-      gsi1sk: id,
-      id,
-      title: input.title,
-      release_date: input.release_date,
-      ...(cast.length > 0 ? { actor_ids: new Set(cast) } : {}),
-      created_at: now,
-      updated_at: now,
-      version: 1,
-    } as MovieRecord;
+    const record = newMovieRecord(input, { id, created_at: now });
     await transactWrite(
       ensureFitsOneTransaction([
         // First: when a racing retry loses on both the key and the title, it is a replay, not a duplicate.
@@ -121,8 +127,10 @@ export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> =
 
 /** createMovie, at most once per `Idempotency-Key` of the caller. */
 export const createMovieOnce = (input: MovieCreate, request: IdempotentRequest | undefined) =>
-  createOnce<MovieRecord>(request && { ...request, table: tables.movies, operation: 'createMovie', body: input }, (claims) =>
-    createMovie(input, claims),
+  createOnce<MovieRecord>(
+    request && { ...request, table: tables.movies, operation: 'createMovie', body: input },
+    (claims) => createMovie(input, claims),
+    (created) => newMovieRecord(input, created),
   );
 
 export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieRecord> =>
@@ -222,6 +230,18 @@ export const deleteMovie = (id: string, expectedVersion?: number): Promise<void>
       ...sortedIds(current.actor_ids).map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
     ]);
   });
+
+/** The filmography as full movie records, in the order of the actor's `movie_ids`. */
+export const getFilmography = async (actorId: string): Promise<MovieRecord[]> => {
+  const actor = await getRecord<ActorRecord>(tables.actors, 'ACTOR', actorId);
+  if (actor === undefined) throw new NotFoundError(`No actor has the id ${actorId}.`);
+  const ids = sortedIds(actor.movie_ids);
+  if (ids.length === 0) return [];
+  const movies = new Map(
+    (await batchGet<MovieRecord>(tables.movies, ids.map((id) => recordKey(KIND, id)))).map((movie) => [movie.id, movie]),
+  );
+  return ids.flatMap((id) => movies.get(id) ?? []);
+};
 
 /** The cast as full actor records, in the order of the movie's `actor_ids`. */
 export const getCast = async (movieId: string): Promise<ActorRecord[]> => {

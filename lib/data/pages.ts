@@ -8,9 +8,10 @@
  * returned, so paging yields every match exactly once.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { searchWords } from '../domain/text';
+import { MAX_WORD_BYTES, searchWords } from '../domain/text';
+import { ULID } from '../validation/schemas';
 import { db } from './client';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import { listPartition, recordKey, wordKey, wordPartition, type Kind, type StoredRecord } from './records';
 import { batchGet } from './transact';
 
@@ -50,7 +51,7 @@ type Entry = { record: unknown; position: string };
 export const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promise<Page<T>> => {
   // A query of only punctuation has no words to look up, so nothing matches.
   if (request.search?.length === 0) return { items: [], nextCursor: null };
-  const start = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.queryKey);
+  const start = request.cursor === undefined ? undefined : startPosition(request, request.cursor);
   const entries: Entry[] = [];
   let position = start;
   let exhausted = false;
@@ -69,8 +70,33 @@ export const readPage = async <T extends StoredRecord>(request: PageRequest<T>):
   const resumeFrom = entries.length > request.limit ? lastReturned : position;
   return {
     items: items.map((entry) => entry.record as T),
-    nextCursor: more && resumeFrom !== undefined ? encodeCursor(resumeFrom, request.queryKey) : null,
+    nextCursor: more && resumeFrom !== undefined ? encodeCursor(resumeFrom, request.queryKey, request.kind) : null,
   };
+};
+
+/** The longest word narrows the index range the most; the others are checked on the records. */
+const leadWord = (words: string[]): string => words.reduce((longest, word) => (word.length > longest.length ? word : longest));
+
+/**
+ * Where a cursor resumes. Only a position this very query could have
+ * reached is accepted (a record id; or a word of the query's range and an
+ * id), so even a cursor signed with a leaked key cannot make DynamoDB fail.
+ */
+const startPosition = <T extends StoredRecord>(request: PageRequest<T>, cursor: string): string => {
+  const position = decodeCursor(cursor, request.queryKey, request.kind);
+  if (request.search === undefined) {
+    if (ULID.test(position)) return position;
+    throw invalidCursor();
+  }
+  const at = position.lastIndexOf('#');
+  const word = position.slice(0, at);
+  const valid =
+    ULID.test(position.slice(at + 1)) &&
+    /^[\p{L}\p{N}]+$/u.test(word) &&
+    word.startsWith(leadWord(request.search)) &&
+    Buffer.byteLength(word, 'utf8') <= MAX_WORD_BYTES;
+  if (valid) return position;
+  throw invalidCursor();
 };
 
 interface Batch {
@@ -112,8 +138,7 @@ const searchBatch = async <T extends StoredRecord>(
   words: string[],
   after: string | undefined,
 ): Promise<Batch> => {
-  // The longest word narrows the index range the most; the others are checked on the records.
-  const lead = words.reduce((longest, word) => (word.length > longest.length ? word : longest));
+  const lead = leadWord(words);
   const result = await db.send(
     new QueryCommand({
       TableName: request.table,

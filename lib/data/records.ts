@@ -4,7 +4,8 @@
  *
  *   <KIND>#<id>                 the record itself; on index gsi1 under
  *                               gsi1pk=<KIND>, gsi1sk=<id> (ULID: newest last)
- *   <KIND>_UNIQUE#<key>         claims a name (or title + date): uniqueness
+ *   <KIND>_UNIQUE#<key>         claims a name (or title + date): uniqueness;
+ *   <KIND>_UNIQUE_SHA256#<hash> the same, for a key too long for DynamoDB
  *   <KIND>_COUNT#<shard>        one of COUNTER_SHARDS parts of the exact number
  *                               of records, on gsi1 under gsi1pk=<KIND>_COUNT,
  *                               gsi1sk=<shard>; `total` adds them up
@@ -17,13 +18,16 @@
  * Every write to a record also writes the other items in the same
  * transaction, so they can never disagree.
  */
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../http/errors';
 import { db } from './client';
 import { staleRead, type GuardedWrite } from './transact';
 
 export type Kind = 'ACTOR' | 'MOVIE';
+
+/** DynamoDB's limit on a partition key. */
+const MAX_PARTITION_KEY_BYTES = 2048;
 
 export interface StoredRecord {
   pk: string;
@@ -34,7 +38,18 @@ export interface StoredRecord {
 }
 
 export const recordKey = (kind: Kind, id: string) => ({ pk: `${kind}#${id}` });
-export const uniqueKey = (kind: Kind, key: string) => ({ pk: `${kind}_UNIQUE#${key}` });
+/**
+ * A claim's key is the compared text itself whenever DynamoDB can hold it
+ * (2,048 bytes), exactly as before hashing existed, so the claims of
+ * records made earlier keep protecting them; only text too long for that,
+ * which NFKC can produce from 200 characters, is hashed, under a prefix no
+ * plain key can have.
+ */
+export const uniqueKey = (kind: Kind, key: string) => {
+  const plain = `${kind}_UNIQUE#${key}`;
+  if (Buffer.byteLength(plain, 'utf8') <= MAX_PARTITION_KEY_BYTES) return { pk: plain };
+  return { pk: `${kind}_UNIQUE_SHA256#${createHash('sha256').update(key, 'utf8').digest('base64url')}` };
+};
 export const wordKey = (kind: Kind, word: string, id: string) => ({ pk: `${kind}_WORD#${word}#${id}` });
 /** The one counter item of earlier versions; a stage upgraded from them still counts what it holds. */
 export const legacyCounterKey = (kind: Kind) => ({ pk: `${kind}_COUNT` });

@@ -5,7 +5,7 @@
  * without guesswork. Stale reads are retried from a fresh read.
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PreconditionFailedError, ServiceUnavailableError } from '../http/errors';
 import { db } from './client';
 
@@ -61,23 +61,21 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
   }
 };
 
-/** The error of the first claim (in transaction order) that a fresh read finds taken, if any. */
+/**
+ * The error of the first claim (in transaction order) that a fresh read finds
+ * taken, if any. GetItem, not BatchGetItem: a transaction holds one or two
+ * claims, and every function that writes claims may already GetItem them.
+ */
 const claimAlreadyTaken = async (writes: GuardedWrite[]): Promise<Error | undefined> => {
   const claims = writes.flatMap(({ write, failsIfFound, onConditionFailed }) =>
     write.Put === undefined || failsIfFound === undefined || onConditionFailed === undefined
       ? []
-      : [{ table: write.Put.TableName!, pk: String(write.Put.Item!.pk), failsIfFound, onConditionFailed }],
+      : [{ table: write.Put.TableName!, pk: write.Put.Item!.pk, failsIfFound, onConditionFailed }],
   );
-  if (claims.length === 0) return undefined;
-  const found = new Map<string, Record<string, unknown>>();
-  for (const table of new Set(claims.map((claim) => claim.table))) {
-    const keys = claims.filter((claim) => claim.table === table).map(({ pk }) => ({ pk }));
-    for (const item of await batchGet<Record<string, unknown>>(table, keys)) found.set(`${table}\u0000${String(item.pk)}`, item);
-  }
-  const taken = claims.find((claim) => {
-    const item = found.get(`${claim.table}\u0000${claim.pk}`);
-    return item !== undefined && claim.failsIfFound(item);
-  });
+  const found = await Promise.all(
+    claims.map(async ({ table, pk }) => (await db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item),
+  );
+  const taken = claims.find((claim, index) => found[index] !== undefined && claim.failsIfFound(found[index]!));
   return taken?.onConditionFailed();
 };
 

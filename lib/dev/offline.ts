@@ -1,5 +1,9 @@
-/** serverless-offline serving the functions (bundled by serverless-esbuild) on a local port. */
+/**
+ * serverless-offline serving the functions (bundled by serverless-esbuild),
+ * behind the API Gateway stand-in of gateway.ts, on a local port.
+ */
 import { resolve } from 'node:path';
+import { startGateway } from './gateway';
 import { freePort, waitFor } from './ports';
 import { ProcessEndedError, startProcess, type Started } from './processes';
 
@@ -19,10 +23,18 @@ export interface OfflineOptions {
    * test run, say) different folders, or each start deletes the other's bundles.
    */
   buildFolder?: string;
+  /**
+   * Serve through the API Gateway stand-in (CORS, Range, Cookie and raw URLs
+   * as the deployed HTTP API answers them). Default true; the benchmark
+   * measures serverless-offline alone.
+   */
+  gateway?: boolean;
 }
 
 export const startOffline = async (options: OfflineOptions): Promise<OfflineStack> => {
   const lambdaPort = await freePort();
+  const behindGateway = options.gateway ?? true;
+  const offlinePort = behindGateway ? await freePort() : options.httpPort;
   const serverless = resolve('node_modules/.bin/serverless');
   const started = startProcess(
     serverless,
@@ -32,7 +44,7 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
       '--stage',
       options.stage ?? 'dev',
       '--httpPort',
-      String(options.httpPort),
+      String(offlinePort),
       '--lambdaPort',
       String(lambdaPort),
       '--host',
@@ -53,11 +65,11 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
       stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
     },
   );
-  const url = `http://127.0.0.1:${options.httpPort}`;
+  const offlineUrl = `http://127.0.0.1:${offlinePort}`;
   try {
     await waitFor(
-      `serverless-offline on port ${options.httpPort}`,
-      async () => (await fetch(`${url}/api/v1/health`)).ok,
+      `serverless-offline on port ${offlinePort}`,
+      async () => (await fetch(`${offlineUrl}/api/v1/health`)).ok,
       120_000,
       started.ended,
     );
@@ -65,5 +77,17 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
     await started.stop();
     throw error instanceof ProcessEndedError ? new Error(`serverless-offline ${error.message} during start-up.`) : error;
   }
-  return { ...started, url };
+  if (!behindGateway) return { ...started, url: offlineUrl };
+  const gateway = await startGateway({ target: offlineUrl, port: options.httpPort }).catch(async (error: unknown) => {
+    await started.stop();
+    throw error;
+  });
+  return {
+    ...started,
+    url: gateway.url,
+    stop: async () => {
+      await gateway.close();
+      await started.stop();
+    },
+  };
 };

@@ -21,13 +21,18 @@ export const mintToken = async (options: TokenOptions): Promise<string> => {
   ensureLocalKeys(keysDir);
   const { pem, kid } = readLocalPrivateKey(keysDir);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ permissions: [...options.permissions], ...options.claims })
+  // One payload object, so that `claims` can also replace or (with `undefined`) drop a standard claim.
+  const payload = {
+    iss: LOCAL_ISSUER,
+    aud: LOCAL_AUDIENCE,
+    sub: options.subject ?? 'local|developer',
+    iat: now,
+    exp: now + (options.expiresIn ?? 24 * 60 * 60),
+    permissions: [...options.permissions],
+    ...options.claims,
+  };
+  return new SignJWT(JSON.parse(JSON.stringify(payload)) as Record<string, unknown>)
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
-    .setIssuer(LOCAL_ISSUER)
-    .setAudience(LOCAL_AUDIENCE)
-    .setSubject(options.subject ?? 'local|developer')
-    .setIssuedAt(now)
-    .setExpirationTime(now + (options.expiresIn ?? 24 * 60 * 60))
     .sign(await importPKCS8(pem, 'RS256'));
 };
 

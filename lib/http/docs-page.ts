@@ -1,8 +1,10 @@
 /**
- * The API reference page: Redoc rendering the OpenAPI document in the
- * browser. Both are inline in the one HTML response (no CDN, no second
- * request), and the page's Content-Security-Policy lets exactly its own two
- * scripts run and nothing load from anywhere.
+ * The API reference page: Swagger UI rendering the OpenAPI document in the
+ * browser, with its built-in client, so a developer can paste a bearer
+ * token ("Authorize") and send any request ("Try it out"). Everything is
+ * inline in the one HTML response (no CDN, no second request), and the
+ * page's Content-Security-Policy lets exactly its own two scripts run, load
+ * nothing from anywhere, and send requests only to this API.
  */
 import { createHash } from 'node:crypto';
 
@@ -15,50 +17,45 @@ export interface DocsPage {
 const hashSource = (script: string): string => `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 
 /**
- * Script text that cannot end or confuse its <script> element: the HTML
- * tokenizer reacts to "</script", "<script" and "<!--" inside one. In
- * Redoc's bundle they occur only inside string and regular-expression
- * literals, where "\x3C" means the same "<".
+ * Script or style text that cannot end or confuse its element: the HTML
+ * tokenizer reacts to "</script", "<script", "</style" and "<!--" inside
+ * one. In the bundles they occur only inside string and regular-expression
+ * literals (or CSS strings), where "\x3C" means the same "<".
  */
-const inlineScript = (script: string): string => script.replace(/<(?=\/?script|!--)/gi, '\\x3C');
-
-/**
- * Redoc's sidebar footer loads its maker's logo from a CDN (unconditionally,
- * in 2.x). An empty data: URL instead: the image fails to decode, and Redoc
- * then hides it. The browser test fails if any other remote load appears.
- */
-const REDOCLY_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
-const withoutRemoteLoads = (script: string): string => script.replaceAll(REDOCLY_LOGO, 'data:,');
+const inlineText = (text: string): string => text.replace(/<(?=\/?script|\/style|!--)/gi, '\\x3C');
 
 /** JSON that can sit in a <script type="application/json"> block: "\u003c" is the same "<" to JSON.parse. */
 const inlineJson = (value: unknown): string => JSON.stringify(value).replace(/</g, '\\u003c');
 
-const REDOC_OPTIONS = {
-  // The download button links to the served document rather than building a blob: URL.
-  downloadUrls: [{ title: 'Download openapi.json', url: 'openapi.json' }],
-  expandResponses: '200,201',
-  requiredPropsFirst: true,
-  hideHostname: true,
-  jsonSampleExpandLevel: 3,
-  theme: { colors: { primary: { main: '#1f5f8b' } }, typography: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', headings: { fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' }, code: { fontFamily: 'ui-monospace, "DejaVu Sans Mono", monospace' } } },
+const SWAGGER_UI_OPTIONS = {
+  dom_id: '#reference',
+  deepLinking: true,
+  // Swagger UI would otherwise send the document to validator.swagger.io for a badge.
+  validatorUrl: null,
+  // Each operation shows how long its request took; tokens are not kept across reloads.
+  displayRequestDuration: true,
+  persistAuthorization: false,
+  defaultModelsExpandDepth: 0,
+  docExpansion: 'list',
 };
 
-// Reads the document from the JSON block above it; marks the page when Redoc has rendered (the browser test waits for it).
+// Reads the document from the JSON block above it; marks the page when Swagger UI has rendered (the browser test waits for it).
 const INIT = `(() => {
   const spec = JSON.parse(document.getElementById('openapi').textContent);
-  Redoc.init(spec, ${JSON.stringify(REDOC_OPTIONS)}, document.getElementById('redoc'), (error) => {
-    if (error) console.error('The reference could not be rendered:', error);
-    else document.body.dataset.rendered = 'true';
-  });
+  window.ui = SwaggerUIBundle(Object.assign(${JSON.stringify(SWAGGER_UI_OPTIONS)}, {
+    spec,
+    presets: [SwaggerUIBundle.presets.apis],
+    onComplete: () => { document.body.dataset.rendered = 'true'; },
+  }));
 })();`;
 
 /**
  * @param openApi the OpenAPI document (openapi.json)
- * @param redocStandalone the text of redoc/bundles/redoc.standalone.js
+ * @param swaggerUi the texts of swagger-ui-dist's swagger-ui-bundle.js and swagger-ui.css
  */
-export const renderDocsPage = (openApi: { info: { title: string } }, redocStandalone: string): DocsPage => {
-  const redoc = inlineScript(withoutRemoteLoads(redocStandalone));
-  const init = inlineScript(INIT);
+export const renderDocsPage = (openApi: { info: { title: string } }, swaggerUi: { bundle: string; css: string }): DocsPage => {
+  const bundle = inlineText(swaggerUi.bundle);
+  const init = inlineText(INIT);
   const title = openApi.info.title.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
   const html = `<!doctype html>
 <html lang="en">
@@ -66,13 +63,14 @@ export const renderDocsPage = (openApi: { info: { title: string } }, redocStanda
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} reference</title>
+<style>${inlineText(swaggerUi.css)}</style>
 <style>body{margin:0}</style>
 </head>
 <body>
 <noscript><p>This reference needs JavaScript. The OpenAPI document itself is at <a href="openapi.json">openapi.json</a>.</p></noscript>
-<div id="redoc"></div>
+<div id="reference"></div>
 <script type="application/json" id="openapi">${inlineJson(openApi)}</script>
-<script>${redoc}</script>
+<script>${bundle}</script>
 <script>${init}</script>
 </body>
 </html>
@@ -81,12 +79,13 @@ export const renderDocsPage = (openApi: { info: { title: string } }, redocStanda
     html,
     contentSecurityPolicy: {
       // Only these two inline scripts run, named by their hashes (the JSON block is data, never run).
-      'script-src': `${hashSource(redoc)} ${hashSource(init)}`,
-      // Redoc (styled-components) writes <style> elements and style attributes at run time; styles cannot run code.
+      'script-src': `${hashSource(bundle)} ${hashSource(init)}`,
+      // Swagger UI (React) sets style attributes at run time; styles cannot run code.
       'style-src': "'unsafe-inline'",
-      // Redoc's search index runs in a worker it creates from a blob: URL; the logo above is a data: URL.
-      'worker-src': 'blob:',
+      // Its icons are data: URLs in its stylesheet.
       'img-src': 'data:',
+      // "Try it out" sends requests to this API only.
+      'connect-src': "'self'",
       // The defaults would stop the page: sandbox forbids scripts; Trusted Types forbid React's innerHTML.
       sandbox: false,
       'require-trusted-types-for': false,

@@ -52,6 +52,15 @@ export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> =>
     const requestId = requestIdOf(request.event, request.context.awsRequestId);
     if (httpError.statusCode >= 500) {
       logger.error('Request failed', { request_id: requestId, status: httpError.statusCode, error: request.error as Error });
+    } else if (httpError.statusCode === 401) {
+      // The reason (the verifier's error class and message: "wrong audience", "bad signature"…), never the token.
+      const cause = httpError.cause as { name?: unknown; message?: unknown } | undefined;
+      logger.warn('Access token rejected', {
+        request_id: requestId,
+        status: 401,
+        reason: httpError.message,
+        ...(cause === undefined ? {} : { cause: { name: cause.name, message: cause.message } }),
+      });
     }
     request.response = errorResponse(httpError, requestId);
   },

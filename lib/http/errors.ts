@@ -15,8 +15,8 @@ export abstract class HttpError extends Error {
   readonly headers: Record<string, string> = {};
   readonly details: FieldIssue[] | undefined;
 
-  constructor(message: string, details?: FieldIssue[]) {
-    super(message);
+  constructor(message: string, details?: FieldIssue[], options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
     this.details = details;
   }
@@ -32,8 +32,9 @@ export class BadRequestError extends HttpError {
  */
 export class UnauthorizedError extends HttpError {
   readonly statusCode = 401;
-  constructor(message: string, error?: 'invalid_token') {
-    super(message);
+  /** `cause`: the verifier's error, logged (never sent) so that an operator can tell the reasons apart. */
+  constructor(message: string, error?: 'invalid_token', cause?: unknown) {
+    super(message, undefined, cause === undefined ? undefined : { cause });
     this.headers['WWW-Authenticate'] = error === undefined ? 'Bearer' : `Bearer error="${error}"`;
   }
 }

@@ -74,6 +74,11 @@ const PROSE: Record<string, Prose> = {
   getActor: { tag: 'Actors', summary: 'Get an actor' },
   updateActor: { tag: 'Actors', summary: 'Change an actor', description: 'Partial: send only the fields to change.' },
   deleteActor: { tag: 'Actors', summary: 'Delete an actor', description: 'Also removes the actor from every cast.' },
+  getActorMovies: {
+    tag: 'Cast',
+    summary: "List an actor's movies",
+    description: 'The filmography as full movie records, sorted by id (creation order): the mirror of a movie’s cast.',
+  },
   listMovies: {
     tag: 'Movies',
     summary: 'List and search movies',
@@ -103,7 +108,7 @@ const PROSE: Record<string, Prose> = {
 const TAGS = [
   { name: 'Actors', description: 'The agency’s actors. `age` and `movie_ids` are derived and read-only.' },
   { name: 'Movies', description: 'The agency’s movies and their casts (`actor_ids`).' },
-  { name: 'Cast', description: 'One movie’s cast, one actor at a time.' },
+  { name: 'Cast', description: 'Who is cast in what: a movie’s cast, an actor’s movies, and cast changes one actor at a time.' },
   { name: 'Service', description: 'Public endpoints: no token needed.' },
 ];
 
@@ -125,26 +130,32 @@ const QUERIES: Record<string, z.ZodMiniType> = { listActors: actorListQuery, lis
 
 const QUERY_PROSE: Record<string, string> = {
   limit: 'Page size.',
-  cursor: 'The `next_cursor` of the previous page, unchanged, with the same filters (a cursor is bound to them).',
+  cursor: 'The `next_cursor` of the previous page of this list, unchanged, with the same filters (a cursor is bound to both).',
   q: 'Matches the start of any word, ignoring case and accents (`han` finds "Tom Hanks"); with several words, every word must match. Needs a letter or digit.',
   gender: 'Exact match, ignoring case.',
   min_age: 'Inclusive; whole years on the day of the request (UTC). At most `max_age`.',
   max_age: 'Inclusive; whole years on the day of the request (UTC).',
+  not_in_movie: 'Only actors not in this movie’s cast (for a cast picker). An unknown movie is a 404.',
   released_after: 'Inclusive. At most `released_before`.',
   released_before: 'Inclusive.',
 };
 
 const kindOf = (route: Route): 'actor' | 'movie' => (route.path.startsWith('/api/v1/actors') ? 'actor' : 'movie');
 
-const isSingleResource = (route: Route) =>
-  ['getActor', 'updateActor', 'getMovie', 'updateMovie', 'addMovieActor', 'removeMovieActor'].includes(route.function);
-
 const successResponse = (route: Route) => {
   const fn = route.function;
-  if (fn === 'docs') return { description: 'The reference page.', content: { 'text/html': { schema: { type: 'string' } } } };
+  const document = { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') };
+  if (fn === 'docs') {
+    return {
+      description: 'The reference page (gzip-compressed for clients that accept it).',
+      headers: document,
+      content: { 'text/html': { schema: { type: 'string' } } },
+    };
+  }
   if (fn === 'openapi') {
     return {
-      description: 'This document.',
+      description: 'This document (gzip-compressed for clients that accept it).',
+      headers: document,
       content: json({
         type: 'object',
         required: ['openapi', 'info', 'paths', 'components'],
@@ -164,6 +175,9 @@ const successResponse = (route: Route) => {
   if (fn === 'getMovieCast') {
     return { description: 'The cast.', content: json(envelope({ actors: { type: 'array', items: ref('schemas', 'Actor') } })) };
   }
+  if (fn === 'getActorMovies') {
+    return { description: 'The filmography.', content: json(envelope({ movies: { type: 'array', items: ref('schemas', 'Movie') } })) };
+  }
   if (fn === 'deleteActor' || fn === 'deleteMovie') {
     return { description: 'Deleted.', content: json(envelope({ deleted: { type: 'string', description: 'The id of the deleted record.' } })) };
   }
@@ -180,12 +194,15 @@ const successResponse = (route: Route) => {
   return { description: `The ${kind}.`, headers: { ETag: ref('headers', 'ETag') }, content: body };
 };
 
+/** Lists whose query can name a record, which is then a 404 when it does not exist (`not_in_movie`). */
+const NOT_FOUND_BY_QUERY = { listActors: true } as const;
+
 /** Every error status an operation can answer with, each a reference to components.responses. */
 const errorResponses = (route: Route): Record<string, unknown> => {
   const statuses = new Set<number>([400, 500]); // 400: every operation refuses unknown query parameters
   const authenticated = route.permission !== null;
   if (authenticated) [401, 403, 503].forEach((status) => statuses.add(status));
-  if (route.path.includes('{')) statuses.add(404);
+  if (route.path.includes('{') || route.function in NOT_FOUND_BY_QUERY) statuses.add(404);
   if (route.function in BODIES) [413, 415, 422].forEach((status) => statuses.add(status));
   if (route.method === 'POST') [409, 422].forEach((status) => statuses.add(status));
   if (route.method === 'PATCH') [409, 412].forEach((status) => statuses.add(status));
@@ -244,6 +261,14 @@ const operationFor = (route: Route) => {
       : {}),
     responses: {
       [route.method === 'POST' ? '201' : '200']: successResponse(route),
+      ...(route.function === 'docs' || route.function === 'openapi'
+        ? {
+            '304': {
+              description: 'Not modified: `If-None-Match` names the current `ETag`; no body.',
+              headers: { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') },
+            },
+          }
+        : {}),
       ...errorResponses(route),
     },
   };
@@ -262,12 +287,14 @@ interface ErrorStatus {
 const ERRORS: Record<number, ErrorStatus> = {
   400: {
     name: 'BadRequest',
-    description: 'Malformed JSON, an empty body, a bad or unknown query parameter, a malformed id, `If-Match` or `Idempotency-Key`, a tampered cursor.',
+    description:
+      'Malformed JSON, a missing or empty body (whatever the `Content-Type`), a bad or unknown query parameter, a malformed id, `If-Match` or `Idempotency-Key`, a tampered cursor or one from another list or filters.',
     example: 'The id in the path is malformed.',
   },
   401: {
     name: 'Unauthorized',
-    description: 'No token, or one that is malformed, badly signed, expired, not yet valid, or for another issuer or audience.',
+    description:
+      'No token, or one that is malformed, badly signed, expired, not yet valid, without `exp` or `sub`, signed by a key no longer in the JWKS, or for another issuer or audience.',
     example: 'The access token has expired.',
     headers: { 'WWW-Authenticate': ref('headers', 'WWWAuthenticate') },
   },
@@ -301,13 +328,13 @@ const ERRORS: Record<number, ErrorStatus> = {
   413: { name: 'PayloadTooLarge', description: 'The body is over 64 KiB.', example: 'The request body is larger than 64 KiB.' },
   415: {
     name: 'UnsupportedMediaType',
-    description: 'The body is not sent as `application/json`.',
+    description: 'A body that is present but not sent as `application/json`.',
     example: 'The request body must be JSON, sent with "Content-Type: application/json".',
   },
   422: {
     name: 'UnprocessableEntity',
     description:
-      'Well-formed JSON that breaks a rule: an unknown or read-only field, a bad value, a body that is not an object, a cast or filmography over its limit, an unknown actor in `actor_ids`, or an `Idempotency-Key` reused with another body. `details` names each field.',
+      'Well-formed JSON that breaks a rule: an unknown or read-only field, a bad value (text with control characters or unpaired surrogates, too long, empty…), a body that is not an object, a cast or filmography over its limit, a cast change too large for one transaction (replacing a full cast of 50 with 50 others: make it in two requests, see `actor_ids` of `MovieUpdate`), an unknown actor in `actor_ids`, or an `Idempotency-Key` reused with another body. `details` names each field.',
     example: 'The request body has invalid fields.',
   },
   500: {
@@ -411,6 +438,16 @@ export const openApiDocument = () => {
           description: 'The record’s `version` as a strong entity tag: send it back in `If-Match`.',
           required: true,
           schema: { type: 'string', pattern: '^"[0-9]+"$', examples: ['"1"'] },
+        },
+        DocumentETag: {
+          description: 'A strong entity tag of the document: send it back in `If-None-Match` for a 304 while it is current.',
+          required: true,
+          schema: { type: 'string', pattern: '^"[A-Za-z0-9_-]+"$' },
+        },
+        DocumentCacheControl: {
+          description: 'Shared caches and browsers may keep the document for five minutes.',
+          required: true,
+          schema: { type: 'string', const: 'public, max-age=300' },
         },
         Location: {
           description: 'Where to fetch the new record.',

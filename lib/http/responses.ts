@@ -51,10 +51,3 @@ export const errorResponse = (error: HttpError, requestId: string): ApiResponse 
     },
     error.headers,
   );
-
-/** A 200 whose body is already serialised (the OpenAPI document, the docs page). */
-export const rawOk = (body: string, contentType: string): ApiResponse => ({
-  statusCode: 200,
-  headers: { 'Content-Type': contentType },
-  body,
-});

@@ -23,6 +23,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/api/v1/actors/{id}', function: 'getActor', permission: 'get:actors' },
   { method: 'PATCH', path: '/api/v1/actors/{id}', function: 'updateActor', permission: 'patch:actors' },
   { method: 'DELETE', path: '/api/v1/actors/{id}', function: 'deleteActor', permission: 'delete:actors' },
+  { method: 'GET', path: '/api/v1/actors/{id}/movies', function: 'getActorMovies', permission: 'get:actors' },
   { method: 'GET', path: '/api/v1/movies', function: 'listMovies', permission: 'get:movies' },
   { method: 'POST', path: '/api/v1/movies', function: 'createMovie', permission: 'post:movies' },
   { method: 'GET', path: '/api/v1/movies/{id}', function: 'getMovie', permission: 'get:movies' },

@@ -45,8 +45,8 @@ export interface RawBody {
 }
 
 /**
- * Body checks run cheapest and most fundamental first: size, media type,
- * JSON syntax, then the schema. Read-only fields are reported by name
+ * Body checks run cheapest and most fundamental first: size, presence, media
+ * type, JSON syntax, then the schema. Read-only fields are reported by name
  * before the schema would call them unknown.
  */
 export const parseJsonBody = <S extends z.ZodMiniType>(
@@ -67,10 +67,11 @@ export const parseJsonBody = <S extends z.ZodMiniType>(
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`The request body is larger than ${MAX_BODY_BYTES / 1024} KiB.`);
   }
+  // A client that forgot the body learns that, whatever Content-Type it sent (or did not send).
+  if (text.trim() === '') throw new BadRequestError('The request body is empty; send a JSON object.');
   if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
     throw new UnsupportedMediaTypeError('The request body must be JSON, sent with "Content-Type: application/json".');
   }
-  if (text.trim() === '') throw new BadRequestError('The request body is empty; send a JSON object.');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -7,6 +7,7 @@
  */
 import * as z from 'zod/mini';
 import { parseCalendarDate, todayUtc } from '../domain/dates';
+import { FORBIDDEN_IN_TEXT } from '../domain/text';
 
 export const MAX_CAST_SIZE = 50;
 export const EARLIEST_DATE = '1800-01-01';
@@ -28,10 +29,17 @@ const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
 const text = (max: number) =>
-  requiredString('a string').check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(max, `must be at most ${max} characters`),
+  hint(
+    requiredString('a string').check(
+      z.refine((value) => !FORBIDDEN_IN_TEXT.test(value), {
+        error: 'must not contain control characters or unpaired surrogates',
+        abort: true,
+      }),
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(max, `must be at most ${max} characters`),
+    ),
+    { description: `Trimmed, 1–${max} characters (code points). No control characters (NUL, tab, line breaks…) or unpaired surrogates.` },
   );
 
 // `abort` stops at the first broken rule: "2031-02-30" is unreal, and saying it is also in the future helps nobody.
@@ -79,27 +87,39 @@ export type ActorUpdate = z.infer<typeof actorUpdateBody>;
 
 // ---- movies -------------------------------------------------------------
 
-const castIds = hint(
-  z
-    .array(recordId, { error: 'must be an array of actor ids' })
-    .check(
-      z.maxLength(MAX_CAST_SIZE, `must name at most ${MAX_CAST_SIZE} actors`),
-      z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor'),
-    ),
-  { uniqueItems: true },
-);
+/** One schema per use, so each can carry its own description into the OpenAPI document. */
+const castIds = (description: string) =>
+  hint(
+    z
+      .array(recordId, { error: 'must be an array of actor ids' })
+      .check(
+        z.maxLength(MAX_CAST_SIZE, `must name at most ${MAX_CAST_SIZE} actors`),
+        z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor'),
+      ),
+    { uniqueItems: true, description },
+  );
 
 const movieFields = {
   title: text(200),
   release_date: calendarDate(),
-  actor_ids: castIds,
+  actor_ids: castIds(`The cast: at most ${MAX_CAST_SIZE} actors.`),
 };
+
+/**
+ * A cast change is one DynamoDB transaction, which holds at most 100 items:
+ * the movie plus one per actor joining or leaving.
+ */
+const CAST_REPLACEMENT = castIds(
+  `Replaces the whole cast (at most ${MAX_CAST_SIZE} actors). The change is made in one transaction of at most 100 items: ` +
+    'the movie plus one per actor joining or leaving. So replacing a full cast of 50 with 50 other actors (101 items) is a 422; ' +
+    'do it in two requests: first `{"actor_ids":[]}` (or a smaller cast), then the new cast.',
+);
 
 export const MOVIE_READ_ONLY = ['id', 'version', 'created_at', 'updated_at'] as const;
 
-export const movieCreateBody = z.strictObject({ ...movieFields, actor_ids: z.optional(castIds) });
+export const movieCreateBody = z.strictObject({ ...movieFields, actor_ids: z.optional(movieFields.actor_ids) });
 export const movieUpdateBody = hint(
-  z.partial(z.strictObject(movieFields)).check(atLeastOneField('title, release_date, actor_ids')),
+  z.partial(z.strictObject({ ...movieFields, actor_ids: CAST_REPLACEMENT })).check(atLeastOneField('title, release_date, actor_ids')),
   { minProperties: 1 },
 );
 
@@ -140,6 +160,7 @@ export const actorListQuery = z
     gender: z.optional(text(50)),
     min_age: z.optional(wholeNumber(0, 200)),
     max_age: z.optional(wholeNumber(0, 200)),
+    not_in_movie: z.optional(recordId),
   })
   .check(
     z.refine((query) => query.min_age === undefined || query.max_age === undefined || query.min_age <= query.max_age, {

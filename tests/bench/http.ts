@@ -238,7 +238,7 @@ export const measureHttp = async (settings: {
 
   settings.log('  starting serverless-offline (the service)…');
   const api = await withServer(
-    async () => startOffline({ httpPort: await freePort(), stage: 'bench', env: settings.env, output: 'ignore', buildFolder }),
+    async () => startOffline({ httpPort: await freePort(), stage: 'bench', env: settings.env, output: 'ignore', buildFolder, gateway: false }),
     serviceBuild,
     async (server) => {
       Object.assign(sameAsServerlessEsbuild, compareBundles(settings.bundles, serviceBuild));

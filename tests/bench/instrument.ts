@@ -21,6 +21,8 @@ export interface DbCall {
   items: number;
   /** DynamoDB returned ConsumedCapacity for the call. */
   reported: boolean;
+  /** The index partition a Query read (its `:partition` value), if any. */
+  partition?: string;
 }
 
 export interface Instrumented {
@@ -86,6 +88,7 @@ export const loadInstrumented = async (): Promise<Instrumented> => {
             capacity: capacityOf(output.ConsumedCapacity),
             items: itemsOf(output),
             reported: output.ConsumedCapacity !== undefined,
+            partition: (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':partition'] as string | undefined,
           });
         }
         return result;

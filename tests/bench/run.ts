@@ -7,11 +7,13 @@
  *   3. warm overhead per request, DynamoDB time excluded, next to one RS256 verification
  *   4. read capacity of one list page (plain and `q`) at 1,000 and 50,000 actors
  *   5. HTTP through serverless-offline with autocannon, vs. the bare handler
+ *   6. write scaling with DynamoDB's transaction conflicts emulated, vs. a same-size transaction on unshared items
  *   then the cost of `npm start` itself (tests/bench/local-stack.ts, its own section)
  *
  * It starts (and stops) its own in-memory DynamoDB Local and serverless-offline
  * instances on free ports, so it can run beside `npm start` or the tests.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,6 +30,7 @@ import { COMMON_QUERY, FIXED_COUNT, FIXED_QUERY, FIXED_SURNAME, NAME_LISTS } fro
 import { renderReport, type BenchResults } from './report';
 import { median, quantile } from './stats';
 import { events, measureRs256, measureWarm } from './warm';
+import type { WriteScalingResults } from './write-scaling';
 
 const SETTINGS = {
   coldInitRounds: 25,
@@ -71,12 +74,12 @@ const main = async (): Promise<void> => {
 
   // 1. Bundles
   load.bundles = loadavg()[0]!;
-  log('1/5 bundling every function and the bare handler with the esbuild settings of serverless.yml…');
+  log('1/6 bundling every function and the bare handler with the esbuild settings of serverless.yml…');
   const { bundles, declared } = await buildBundles(join(workDir, 'bundles'));
 
   // 2. Cold init, before any server runs, so nothing else competes for the CPU.
   load.coldInit = loadavg()[0]!;
-  log(`2/5 cold init: ${SETTINGS.coldInitRounds} rounds × ${bundles.length - 1} functions, each next to a bare sample, every import in a fresh node process…`);
+  log(`2/6 cold init: ${SETTINGS.coldInitRounds} rounds × ${bundles.length - 1} functions, each next to a bare sample, every import in a fresh node process…`);
   const functionEnv = {
     PATH: process.env.PATH ?? '',
     HOME: process.env.HOME ?? '',
@@ -112,7 +115,7 @@ const main = async (): Promise<void> => {
   const token = await mintRoleToken('executive-producer', { keysDir });
 
   load.listCost = loadavg()[0]!;
-  log(`3/5 list page cost: seeding ${SETTINGS.smallTable} actors…`);
+  log(`3/6 list page cost: seeding ${SETTINGS.smallTable} actors…`);
   const seedSmall = await seedActors(instrumented, database.client, tables.actorsTable, 0, SETTINGS.smallTable);
   const pages = async (): Promise<PageCost[]> => [
     await pageCost(instrumented, token, 'plain list', { limit: String(SETTINGS.pageLimit) }),
@@ -127,7 +130,7 @@ const main = async (): Promise<void> => {
   const matchCounts = await countMatches([SETTINGS.smallTable, SETTINGS.largeTable]);
 
   load.warm = loadavg()[0]!;
-  log(`4/5 warm overhead: ${SETTINGS.requests} requests per handler after ${SETTINGS.warmup} warm-up…`);
+  log(`4/6 warm overhead: ${SETTINGS.requests} requests per handler after ${SETTINGS.warmup} warm-up…`);
   const rs256 = measureRs256(token, keysDir, 200, SETTINGS.rs256Runs);
   const ids = [...seedSmall.ids, ...seedLarge.ids];
   const sampleIds = Array.from({ length: 2000 }, (_, index) => ids[(index * 24_989) % ids.length]!);
@@ -155,7 +158,7 @@ const main = async (): Promise<void> => {
   const rs256After = measureRs256(token, keysDir, 200, SETTINGS.rs256Runs);
 
   load.http = loadavg()[0]!;
-  log(`5/5 HTTP via serverless-offline: ${SETTINGS.httpConnections} connections, ${SETTINGS.httpSeconds} s each…`);
+  log(`5/6 HTTP via serverless-offline: ${SETTINGS.httpConnections} connections, ${SETTINGS.httpSeconds} s each…`);
   const http: BenchResults['http'] = await measureHttp({
     bundles: bundles.filter((bundle) => bundle !== bareBundle),
     bare: { ...bareBundle, entry: 'bare-handler.ts' },
@@ -169,6 +172,14 @@ const main = async (): Promise<void> => {
   }).catch((error: unknown) => {
     // The other figures still deserve a report; this part says why it has none, and the run fails.
     log(`    HTTP measurement failed: ${String(error)}`);
+    process.exitCode = 1;
+    return { error: error instanceof Error ? error.message : String(error) };
+  });
+
+  load.writeScaling = loadavg()[0]!;
+  log('6/6 write scaling through the contention emulation: 1, 8 and 32 writers, each beside its baseline…');
+  const writeScaling = await measureWriteScalingApart(database.endpoint).catch((error: unknown) => {
+    log(`    write scaling failed: ${String(error)}`);
     process.exitCode = 1;
     return { error: error instanceof Error ? error.message : String(error) };
   });
@@ -205,11 +216,36 @@ const main = async (): Promise<void> => {
     warm,
     rs256: [rs256, rs256After],
     http,
+    writeScaling,
   };
   writeFileSync('BENCHMARKS.md', withOtherSections(renderReport(results)));
   log(`wrote BENCHMARKS.md in ${results.durationSeconds.toFixed(0)} s`);
   await benchLocalStack(log);
 };
+
+/**
+ * Part 6 runs in a child process: its handlers must reach DynamoDB through the
+ * contention emulation, and lib/ reads the endpoint once, at import, which in
+ * this process already happened (against DynamoDB Local directly).
+ */
+const measureWriteScalingApart = (localEndpoint: string): Promise<WriteScalingResults> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/write-scaling.ts'], {
+      env: { ...process.env, DYNAMODB_LOCAL_ENDPOINT: localEndpoint, ENSEMBLE_KEYS_DIR: keysDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter((text) => text.startsWith('    '))) log(line);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = output.split('\n').find((text) => text.startsWith('WRITE_SCALING '));
+      if (code !== 0 || line === undefined) reject(new Error(`the write-scaling process exited with ${code} and no figures`));
+      else resolve(JSON.parse(line.slice('WRITE_SCALING '.length)) as WriteScalingResults);
+    });
+  });
 
 /**
  * Sections other tools keep in BENCHMARKS.md between `<!-- name:begin -->` and

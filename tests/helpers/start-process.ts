@@ -4,9 +4,10 @@
  * anything outlives it. Linux only, like the rest of the suite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export interface ProcessInfo {
   pid: number;
@@ -73,9 +74,11 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
  */
 export const runStart = (command: string, args: string[], env: Record<string, string | undefined>): StartRun => {
   const { ENSEMBLE_TEST: _suite, ...inherited } = process.env;
+  // A key of its own unless told otherwise: the developer's .local/keys stays untouched.
+  const keysDir = mkdtempSync(join(tmpdir(), 'ensemble-start-keys-'));
   const child = spawn(command, args, {
     cwd: resolve('.'),
-    env: { ...inherited, ...env },
+    env: { ...inherited, ENSEMBLE_KEYS_DIR: keysDir, ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -116,6 +119,7 @@ export const runStart = (command: string, args: string[], env: Record<string, st
     },
     cleanUp: () => {
       clearInterval(watcher);
+      rmSync(keysDir, { recursive: true, force: true });
       if (child.pid !== undefined) {
         try {
           process.kill(-child.pid, 'SIGKILL');

@@ -3,8 +3,7 @@
  * item. After deploying this version, with no migration step, its `total`
  * stays exact: the old counter is still read, and new writes move shards.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
@@ -13,16 +12,11 @@ import { handler as listActors } from '../../functions/actors/list';
 import { comparableText, searchWords } from '../../lib/domain/text';
 import { uniqueName } from '../helpers/api';
 import { integrityProblems } from '../helpers/integrity';
+import { localDocuments } from '../helpers/local-db';
 import { invoke } from '../helpers/invoke';
 import { roleToken } from '../helpers/tokens';
 
-const documents = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    endpoint: process.env.DYNAMODB_LOCAL_ENDPOINT,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  }),
-);
+const documents = localDocuments();
 
 afterAll(() => documents.destroy());
 

@@ -6,12 +6,19 @@ import { handler as listMovies } from '../../functions/movies/list';
 import { uniqueName } from '../helpers/api';
 import { integrityProblems } from '../helpers/integrity';
 import { expectError, invoke } from '../helpers/invoke';
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tables } from '../../lib/data/client';
+import { localDocuments } from '../helpers/local-db';
 import { customToken, roleToken } from '../helpers/tokens';
 
 let producer: string;
+// Claims are inspected and aged by hand, past the conflict emulation the handlers write through.
+const db = localDocuments();
 beforeAll(async () => {
   producer = await roleToken('executive-producer');
 });
+afterAll(() => db.destroy());
 
 const actorTotal = async () => (await invoke(listActors, { token: producer })).body.total;
 const movieTotal = async () => (await invoke(listMovies, { token: producer })).body.total;
@@ -100,4 +107,72 @@ it('creates exactly one movie, cast on both sides once, when 15 retries with one
   const { actors } = await snapshot();
   expect([...actors.get(actor.id)!.movie_ids]).toEqual([results[0]!.body.movie.id]);
   expect(await integrityProblems()).toEqual([]);
+});
+
+describe('what a claim keeps', () => {
+  const claimOf = async (recordId: string) => {
+    const { Items } = await db.send(
+      new ScanCommand({ TableName: tables.actors, FilterExpression: 'record_id = :id AND begins_with(pk, :claim)', ExpressionAttributeValues: { ':id': recordId, ':claim': 'IDEMPOTENCY#' }, ConsistentRead: true }),
+    );
+    expect(Items).toHaveLength(1);
+    return Items![0]!;
+  };
+
+  it('holds only what a replay needs (ids, times and a fingerprint), no personal data, for the key lifetime', async () => {
+    const [key, body] = [newKey(), { name: uniqueName('Private Person'), gender: 'Gender Private', birth_date: '1977-07-17' }];
+    const before = Math.floor(Date.now() / 1000);
+    const first = await postActor(body, key);
+    const after = Math.floor(Date.now() / 1000);
+    const claim = await claimOf(first.body.actor.id);
+    expect(Object.keys(claim).sort()).toEqual(['created_at', 'expires_at', 'fingerprint', 'pk', 'record_id']);
+    expect(claim.created_at).toBe(first.body.actor.created_at);
+    expect(claim.expires_at).toBeGreaterThanOrEqual(before + 24 * 3600);
+    expect(claim.expires_at).toBeLessThanOrEqual(after + 24 * 3600);
+    for (const value of [body.name, body.gender, body.birth_date, key, 'local|executive-producer']) {
+      expect(JSON.stringify(claim)).not.toContain(value);
+    }
+    const retry = await postActor(body, key);
+    expect(retry.headers['Idempotent-Replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+  });
+
+  it('replays a movie, cast included, from the retry body', async () => {
+    const actor = (await postActor(actorBody(), undefined)).body.actor;
+    const key = newKey();
+    const body = { title: uniqueName('Idem replay'), release_date: '2012-12-12', actor_ids: [actor.id] };
+    const send = () => invoke(createMovie, { method: 'POST', token: producer, body, headers: { 'idempotency-key': key } });
+    const first = await send();
+    const retry = await send();
+    expect(retry.headers['Idempotent-Replayed']).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(retry.body.movie.actor_ids).toEqual([actor.id]);
+  });
+
+  it('ignores a claim past its lifetime that DynamoDB has not deleted yet: the retry creates anew', async () => {
+    const [key, body] = [newKey(), actorBody()];
+    const first = await postActor(body, key);
+    const claim = await claimOf(first.body.actor.id);
+    await db.send(
+      new UpdateCommand({ TableName: tables.actors, Key: { pk: claim.pk }, UpdateExpression: 'SET expires_at = :past', ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 } }),
+    );
+    const retry = await postActor({ ...body, name: `${body.name} again` }, key);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['Idempotent-Replayed']).toBeUndefined();
+    expect(retry.body.actor.id).not.toBe(first.body.actor.id);
+  });
+
+  it('still replays a claim written before claims were slimmed down (the whole record as result)', async () => {
+    const [key, body] = [newKey(), actorBody()];
+    const created = (await postActor(body, undefined)).body.actor;
+    const { Item: record } = await db.send(new GetCommand({ TableName: tables.actors, Key: { pk: `ACTOR#${created.id}` } }));
+    const pk = `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify(['local|executive-producer', 'createActor', key])).digest('base64url')}`;
+    const legacyFingerprint = createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+    await db.send(
+      new PutCommand({ TableName: tables.actors, Item: { pk, fingerprint: legacyFingerprint, result: record, expires_at: Math.floor(Date.now() / 1000) + 3600 } }),
+    );
+    const retry = await postActor(body, key);
+    expect(retry.headers['Idempotent-Replayed']).toBe('true');
+    expect(retry.body.actor).toEqual(created);
+    expectError(await postActor({ ...body, gender: 'other' }, key), 422);
+  });
 });

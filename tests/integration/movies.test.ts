@@ -127,6 +127,23 @@ describe('changing the cast', () => {
     expect(await movieNow(movie.id)).toEqual(movie);
   });
 
+  it('refuses a cast replacement too large for one transaction with 422, changing nothing, and takes it in two steps', async () => {
+    const actors: any[] = [];
+    for (let batch = 0; batch < 4; batch += 1) actors.push(...(await Promise.all(Array.from({ length: 25 }, () => newActor()))));
+    const [castBefore, castAfter] = [actors.slice(0, 50).map((a) => a.id), actors.slice(50).map((a) => a.id)];
+    const movie = (await create(validMovie({ actor_ids: castBefore }))).body.movie;
+    const refused = expectError(await patch(movie.id, { actor_ids: castAfter }), 422);
+    expect(refused.message).toBe(
+      'This change touches more than 100 records at once; make it in smaller steps, such as replacing the cast in two requests.',
+    );
+    expect(await movieNow(movie.id)).toEqual(movie);
+    // The two steps the README and openapi.json describe.
+    expect((await patch(movie.id, { actor_ids: [] })).statusCode).toBe(200);
+    const replaced = await patch(movie.id, { actor_ids: castAfter });
+    expect(replaced.statusCode).toBe(200);
+    expect(replaced.body.movie.actor_ids).toEqual([...castAfter].sort());
+  });
+
   it('renames a movie and keeps the title claim in step', async () => {
     const movie = (await create(validMovie())).body.movie;
     const title = uniqueName('Renamed movie');

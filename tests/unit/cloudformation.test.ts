@@ -28,6 +28,7 @@ import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as getMovieCast } from '../../functions/movies/cast';
+import { handler as getActorMovies } from '../../functions/actors/movies';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as deleteMovie } from '../../functions/movies/delete';
 import { handler as getMovie } from '../../functions/movies/get';
@@ -56,8 +57,10 @@ const EXPECTED: Record<string, Grants> = {
   docs: {},
   notFound: {},
   getActor: { [ACTORS]: ['GetItem'] },
-  // Query the list or word index; GetItem the counter (`total`); BatchGetItem the records a search found.
-  listActors: { [ACTORS_GSI1]: ['Query'], [ACTORS]: ['GetItem', 'BatchGetItem'] },
+  // Query the list, word or counter-shard index; GetItem the old counter item; BatchGetItem the records a search found;
+  // GetItem the movie whose cast not_in_movie leaves out.
+  listActors: { [ACTORS_GSI1]: ['Query'], [ACTORS]: ['GetItem', 'BatchGetItem'], [MOVIES]: ['GetItem'] },
+  getActorMovies: { [ACTORS]: ['GetItem'], [MOVIES]: ['BatchGetItem'] },
   // GetItem: an Idempotency-Key replay. Put record, name claim, words and key claim; Update the counter.
   createActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem'] },
   // A rename moves the name claim and words (Put + Delete) besides updating the record.
@@ -128,7 +131,7 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
   });
 };
 
-const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api' };
+const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api', CURSOR_KEYS: 'c'.repeat(32) };
 
 let prod: Packaged;
 let dev: Packaged;
@@ -278,7 +281,7 @@ describe('the packaged prod stage: IAM', () => {
   it('keeps the read-only and the plain endpoints away from what they do not need', () => {
     const grants = (name: string) => dynamoGrantsOf(roleOf(prod, functionsOf(prod).get(name)!.resource).role);
     for (const name of ['health', 'openapi', 'docs', 'notFound']) expect(grants(name)).toEqual([]);
-    for (const name of ['getActor', 'listActors', 'getMovie', 'listMovies', 'getMovieCast']) {
+    for (const name of ['getActor', 'listActors', 'getMovie', 'listMovies', 'getMovieCast', 'getActorMovies']) {
       for (const line of grants(name)) for (const write of WRITE_ACTIONS) expect(line).not.toContain(`dynamodb:${write} `);
     }
     expect(grants('getActor')).toEqual(['dynamodb:GetItem on ActorsTable']);
@@ -339,7 +342,7 @@ describe('the packaged functions', () => {
         resourcesOfType(packaged.template, 'AWS::Logs::LogGroup').map(([, group]) => [group.Properties.LogGroupName, group]),
       );
       const functions = functionsOf(packaged);
-      expect(functions.size).toBe(17);
+      expect(functions.size).toBe(18);
       for (const [, { resource }] of functions) {
         expect(resource.Properties.Runtime).toBe('nodejs22.x');
         expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -349,13 +352,16 @@ describe('the packaged functions', () => {
     }
   });
 
-  it('carry no secrets in their environment', () => {
+  it('carry no secrets in their environment but their cursor keys', () => {
     for (const [, { resource }] of functionsOf(prod)) {
       const variables: Record<string, string> = resource.Properties.Environment.Variables;
       // Local-mode settings (DynamoDB Local, the local signing keys) never reach a deployed function.
       expect(variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
       expect(variables).not.toHaveProperty('ENSEMBLE_KEYS_DIR');
-      for (const [name, value] of Object.entries(variables)) {
+      // The one secret a function needs: the stage's own cursor keys, given at deploy (never the built-in one).
+      const { CURSOR_KEYS: cursorKeys, ...others } = variables;
+      expect(cursorKeys).toBe(AUTH0.CURSOR_KEYS);
+      for (const [name, value] of Object.entries(others)) {
         expect(name).not.toMatch(/SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|CREDENTIAL|CLIENT_ID|(^|_)KEY(S|_|$)/i);
         expect(String(value)).not.toMatch(/-----BEGIN|PRIVATE KEY|AKIA[0-9A-Z]{16}|eyJ[\w-]+\.eyJ/);
       }
@@ -416,6 +422,7 @@ const HANDLERS: Record<string, Handler> = {
   updateMovie,
   deleteMovie,
   getMovieCast,
+  getActorMovies,
   addMovieActor,
   removeMovieActor,
 };
@@ -518,6 +525,8 @@ describe('the code of each function, run through all its data paths', () => {
     expect((await call('createMovie', { method: 'POST', body: movieBody, headers: movieKey })).movie.id).toBe(m1.id);
     await call('getMovie', { pathParameters: { id: m1.id } });
     await call('getMovieCast', { pathParameters: { id: m1.id } });
+    await call('getActorMovies', { pathParameters: { id: a1.id } });
+    await call('listActors', { query: { not_in_movie: m1.id } });
     await call('listMovies');
     await call('listMovies', { query: { released_after: '2000-01-01' } });
     const movies = await call('listMovies', { query: { q: title.split(' ').at(-1)! } });

@@ -1,4 +1,4 @@
-import { ConfigError, readAuthConfig } from '../../lib/config';
+import { ConfigError, LOCAL_CURSOR_KEY, readAuthConfig, readCursorKeys } from '../../lib/config';
 
 const withEnv = <T>(env: Record<string, string | undefined>, read: () => T): T => {
   const saved = { ...process.env };
@@ -38,5 +38,28 @@ describe('readAuthConfig', () => {
     expect(() =>
       withEnv({ ...noAuth0, ENSEMBLE_TEST: undefined, IS_OFFLINE: 'true', AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' }, readAuthConfig),
     ).toThrow(ConfigError);
+  });
+});
+
+describe('readCursorKeys', () => {
+  const deployed = { CURSOR_KEYS: undefined, ENSEMBLE_TEST: undefined, IS_OFFLINE: undefined, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+
+  it('reads a comma-separated list, the signing key first', () => {
+    expect(withEnv({ ...deployed, CURSOR_KEYS: ` ${'a'.repeat(32)} ,${'b'.repeat(40)}` }, readCursorKeys)).toEqual(['a'.repeat(32), 'b'.repeat(40)]);
+  });
+
+  it('fails loudly in a deployed Lambda without keys, rather than use the key in the source code', () => {
+    expect(() => withEnv(deployed, readCursorKeys)).toThrow(ConfigError);
+    expect(() => withEnv({ ...deployed, IS_OFFLINE: 'true' }, readCursorKeys)).toThrow(ConfigError);
+  });
+
+  it('refuses a key shorter than 32 characters', () => {
+    expect(() => withEnv({ ...deployed, CURSOR_KEYS: `${'a'.repeat(32)},short` }, readCursorKeys)).toThrow(ConfigError);
+  });
+
+  it('falls back to the built-in key only inside serverless-offline and the tests', () => {
+    expect(withEnv({ CURSOR_KEYS: undefined, ENSEMBLE_TEST: undefined, IS_OFFLINE: 'true', AWS_EXECUTION_ENV: undefined }, readCursorKeys)).toEqual([
+      LOCAL_CURSOR_KEY,
+    ]);
   });
 });

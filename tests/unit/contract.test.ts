@@ -40,7 +40,8 @@ describe('checkContract', () => {
     expect(check('GET', '/api/v1/nowhere', 404, error(404))).not.toThrow();
     expect(check('PUT', '/api/v1/actors', 405, error(405), { allow: 'GET, POST' })).not.toThrow();
     expect(check('HEAD', `/api/v1/movies/./actors/${ID}`, 404, '')).not.toThrow();
-    expect(check('GET', '/api/v1/docs', 200, '<!doctype html>', { 'content-type': 'text/html; charset=utf-8' })).not.toThrow();
+    expect(check('GET', '/api/v1/docs', 200, '<!doctype html>', { 'content-type': 'text/html; charset=utf-8', etag: '"abc_-1"', 'cache-control': 'public, max-age=300' })).not.toThrow();
+    expect(check('GET', '/api/v1/docs', 304, '', { etag: '"abc_-1"', 'cache-control': 'public, max-age=300' })).not.toThrow();
   });
 
   it.each([

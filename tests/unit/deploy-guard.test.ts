@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 
 const packageStage = (env: Record<string, string | undefined>) => {
   const outDir = mkdtempSync(join(tmpdir(), 'ensemble-package-'));
-  const { AUTH0_DOMAIN: _domain, API_AUDIENCE: _audience, ...inherited } = process.env;
+  const { AUTH0_DOMAIN: _domain, API_AUDIENCE: _audience, CURSOR_KEYS: _cursorKeys, ...inherited } = process.env;
   const result = spawnSync(resolve('node_modules/.bin/serverless'), ['package', '--stage', 'guardtest', '--package', outDir], {
     env: { ...inherited, SLS_TELEMETRY_DISABLED: '1', ESBUILD_WORK_FOLDER: '.esbuild-package-test', ...env },
     encoding: 'utf8',
@@ -28,17 +28,32 @@ describe('packaging a stage', () => {
     expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
   });
 
-  it('builds one bundle per function, configured for Auth0, when both are set', () => {
-    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble' });
+  it.each([
+    [{}, 'unset'],
+    [{ CURSOR_KEYS: `${'k'.repeat(32)},short` }, 'a key of fewer than 32 characters'],
+  ] as [Record<string, string>, string][])('refuses with the Auth0 settings but CURSOR_KEYS %j (%s), naming it', (env) => {
+    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', ...env });
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('Refusing to package or deploy: set CURSOR_KEYS');
+    expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
+  });
+
+  it('builds one bundle per function, configured for Auth0 and with its cursor keys, when all are set', () => {
+    const cursorKeys = `${'n'.repeat(40)},${'o'.repeat(40)}`;
+    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: cursorKeys });
     expect(result.status).toBe(0);
     const template = JSON.parse(readFileSync(join(result.outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
     const functions = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::Lambda::Function') as any[];
-    expect(functions).toHaveLength(17);
+    expect(functions).toHaveLength(18);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
-      expect(fn.Properties.Environment.Variables).toMatchObject({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble' });
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        AUTH0_DOMAIN: 'tenant.eu.auth0.com',
+        API_AUDIENCE: 'https://ensemble',
+        CURSOR_KEYS: cursorKeys,
+      });
       expect(fn.Properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
     }
-    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(17);
+    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(18);
   });
 });

@@ -31,6 +31,22 @@ describe('openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
   });
 
+  it('tells a client where a cast replacement is too large for one transaction, and how to do it instead', () => {
+    const castOnUpdate = (document.components!.schemas!.MovieUpdate as { properties: Record<string, { description?: string }> }).properties.actor_ids!;
+    expect(castOnUpdate.description).toContain('replacing a full cast of 50 with 50 other actors (101 items) is a 422');
+    expect(castOnUpdate.description).toContain('two requests');
+    expect((document.components!.responses!.UnprocessableEntity as OpenAPIV3_1.ResponseObject).description).toContain(
+      'a cast change too large for one transaction',
+    );
+  });
+
+  it('describes GET /actors/{id}/movies and the not_in_movie filter, which can answer 404', () => {
+    expect(Object.keys(response('GET', '/api/v1/actors/{id}/movies', '200').content!['application/json']!.schema!)).toContain('properties');
+    const parameters = operation('GET', '/api/v1/actors').parameters as OpenAPIV3_1.ParameterObject[];
+    expect(parameters.map((parameter) => parameter.name)).toContain('not_in_movie');
+    expect(operation('GET', '/api/v1/actors').responses!['404']).toBeDefined();
+  });
+
   it('holds schemas that compile as strict JSON Schema 2020-12', () => {
     const ajv = new Ajv2020({ strict: true, allErrors: true });
     addFormats(ajv);
@@ -95,7 +111,10 @@ describe('openapi.json', () => {
       const ok = (op.responses!['200'] ?? op.responses!['201']) as OpenAPIV3_1.ResponseObject;
       const schema = JSON.stringify(ok.content?.['application/json']?.schema ?? {});
       const single = /"(actor|movie)":\{"\$ref"/.test(schema);
-      expect({ route: route.function, etag: ok.headers?.ETag !== undefined }).toEqual({ route: route.function, etag: single });
+      // The documents carry an ETag of their own (a hash, for If-None-Match).
+      const document = route.function === 'openapi' || route.function === 'docs';
+      expect({ route: route.function, etag: ok.headers?.ETag !== undefined }).toEqual({ route: route.function, etag: single || document });
+      if (document) expect(ok.headers?.ETag).toEqual({ $ref: '#/components/headers/DocumentETag' });
       const conditional = ['PATCH', 'PUT', 'DELETE'].includes(route.method);
       expect(op.parameters ?? []).toEqual(conditional ? expect.arrayContaining([{ $ref: '#/components/parameters/IfMatch' }]) : expect.not.arrayContaining([{ $ref: '#/components/parameters/IfMatch' }]));
       expect(Object.keys(op.responses!).includes('412')).toBe(conditional);
@@ -104,7 +123,7 @@ describe('openapi.json', () => {
 
   it('documents the list query parameters with their parsed types', () => {
     const names = (path: string) => (operation('GET', path).parameters as OpenAPIV3_1.ParameterObject[]).map((p) => `${p.in}:${p.name}`);
-    expect(names('/api/v1/actors')).toEqual(['query:limit', 'query:cursor', 'query:q', 'query:gender', 'query:min_age', 'query:max_age']);
+    expect(names('/api/v1/actors')).toEqual(['query:limit', 'query:cursor', 'query:q', 'query:gender', 'query:min_age', 'query:max_age', 'query:not_in_movie']);
     expect(names('/api/v1/movies')).toEqual(['query:limit', 'query:cursor', 'query:q', 'query:released_after', 'query:released_before']);
     const limit = (operation('GET', '/api/v1/actors').parameters as OpenAPIV3_1.ParameterObject[])[0]!;
     expect(limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
