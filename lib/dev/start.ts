@@ -82,6 +82,9 @@ try {
   database = await startDynamoDbLocal(values['in-memory'] ? {} : { dataDir: '.local/dynamodb' });
   const tables = tableNamesFor(stage);
   Object.assign(process.env, {
+    // The demo seed below runs the data layer in this process, which is as local as serverless-offline:
+    // without this it refuses the built-in cursor key (lib/config.ts) and a first run stops there.
+    IS_OFFLINE: 'true',
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
