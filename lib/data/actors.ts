@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../http/errors';
 import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
 import { sortedIds, unlinkWrite } from './cast';
 import { tables } from './client';
+import { audit } from '../log';
 import { comparableText, searchWords } from '../domain/text';
 import { readPage, type DynamoFilter } from './pages';
 import {
@@ -94,6 +95,7 @@ export const createActor = async (input: ActorCreate, claims: KeyClaims<ActorRec
     recordPut(tables.actors, record),
     ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
   ]);
+  audit('actor.create', id, null, record.version);
   return record;
 };
 
@@ -122,6 +124,7 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
       ),
       ...identityChanged(tables.actors, KIND, id, identityOf(current.name), identityOf(next.name), duplicateName(next.name)),
     ]);
+    audit('actor.update', id, current.version, current.version + 1);
     return { ...next, gender_key: comparableText(next.gender), version: current.version + 1, updated_at: now };
   });
 
@@ -136,6 +139,7 @@ export const deleteActor = (id: string, expectedVersion?: number): Promise<void>
       ...identityRemoved(tables.actors, KIND, id, identityOf(current.name)),
       ...sortedIds(current.movie_ids).map((movieId) => unlinkWrite(tables.movies, 'MOVIE', movieId, 'actor_ids', id, now)),
     ]);
+    audit('actor.delete', id, current.version, null, current.movie_ids ?? []);
   });
 
 const ageFilter = (query: ActorListQuery, today: string): DynamoFilter | undefined => {

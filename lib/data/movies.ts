@@ -5,6 +5,7 @@ import { MAX_CAST_SIZE, type MovieCreate, type MovieListQuery, type MovieUpdate 
 import type { ActorRecord } from './actors';
 import { ensureFitsOneTransaction, linkWrite, MAX_FILMOGRAPHY, setOf, sortedIds, unlinkWrite } from './cast';
 import { tables } from './client';
+import { audit } from '../log';
 import { comparableText, searchWords } from '../domain/text';
 import { readPage, type DynamoFilter } from './pages';
 import {
@@ -116,6 +117,7 @@ export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> =
         ...cast.map((actorId) => linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
       ]),
     );
+    audit('movie.create', id, null, record.version, cast);
     return record;
   });
 
@@ -162,6 +164,7 @@ export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: 
         ...leaving.map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
       ]),
     );
+    audit('movie.update', id, current.version, current.version + 1, [...joining, ...leaving]);
     return {
       ...current,
       title,
@@ -193,6 +196,7 @@ export const addCastMember = (movieId: string, actorId: string, expectedVersion?
       recordUpdate(tables.movies, KIND, current, { actor_ids: cast }, now, onChangedMeanwhile(expectedVersion, 'movie')),
       linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', movieId, now),
     ]);
+    audit('movie.cast.add', movieId, current.version, current.version + 1, [actorId]);
     return { ...current, actor_ids: cast, version: current.version + 1, updated_at: now };
   });
 
@@ -207,6 +211,7 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
       recordUpdate(tables.movies, KIND, current, { actor_ids: cast }, now, onChangedMeanwhile(expectedVersion, 'movie')),
       unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', movieId, now),
     ]);
+    audit('movie.cast.remove', movieId, current.version, current.version + 1, [actorId]);
     return { ...current, actor_ids: cast, version: current.version + 1, updated_at: now };
   });
 
@@ -221,6 +226,7 @@ export const deleteMovie = (id: string, expectedVersion?: number): Promise<void>
       ...identityRemoved(tables.movies, KIND, id, identityOf(current.title, current.release_date)),
       ...sortedIds(current.actor_ids).map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
     ]);
+    audit('movie.delete', id, current.version, null, current.actor_ids ?? []);
   });
 
 /** The cast as full actor records, in the order of the movie's `actor_ids`. */

@@ -7,6 +7,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PreconditionFailedError, ServiceUnavailableError } from '../http/errors';
+import { count } from '../log';
 import { db } from './client';
 
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -39,7 +40,10 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
     const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
       (reason) => reason.Code ?? 'None',
     );
-    if (reasons.includes('TransactionConflict')) throw staleRead();
+    if (reasons.includes('TransactionConflict')) {
+      count('TransactionConflicts');
+      throw staleRead();
+    }
     const failed = reasons.findIndex((code) => code === 'ConditionalCheckFailed');
     const onConditionFailed = writes[failed]?.onConditionFailed;
     if (onConditionFailed !== undefined) throw onConditionFailed();
@@ -63,6 +67,7 @@ export const withFreshReads = async <T>(work: () => Promise<T>): Promise<T> => {
       return await work();
     } catch (error) {
       if (!(error instanceof StaleReadError)) throw error;
+      count('FreshReadRetries');
       if (attempt >= MAX_ATTEMPTS) {
         throw new ServiceUnavailableError('The record is being changed by many requests at once; please retry.', 1);
       }
