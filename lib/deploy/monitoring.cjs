@@ -3,7 +3,7 @@
  * A local Serverless plugin: the alarms serverless-plugin-aws-alerts cannot
  * express (it alarms per function only), the alarm topic they all notify, and
  * one dashboard for the API, the functions and the tables. Only monitored
- * stages get them (lib/deploy/operations.cjs). README §10 "Operating a stage"
+ * stages get them (lib/deploy/operations.cjs). README §10a "Operating a stage"
  * has what each alarm means and what to check first.
  *
  * It also removes the shared role `IamRoleLambdaExecution` that Serverless

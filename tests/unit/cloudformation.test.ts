@@ -563,6 +563,7 @@ describe('the packaged alarms and dashboard', () => {
     expect([...alarms(prod).keys()].sort()).toEqual(['ensemble-prod-api-5xx-rate', 'ensemble-prod-api-p99-latency', ...perFunction, ...perTable].sort());
     for (const [, alarm] of alarms(prod)) {
       expect(alarm.AlarmActions).toEqual([TOPIC]);
+      expect(alarm.OKActions).toEqual([TOPIC]);
       expect(alarm.ActionsEnabled ?? true).toBe(true);
       expect(alarm.TreatMissingData).toBe('notBreaching');
     }
