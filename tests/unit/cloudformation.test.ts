@@ -13,6 +13,12 @@
  * AccessDeniedException. The functions granted nothing must have no DynamoDB
  * client in their packaged bundles at all.
  *
+ * The same two packaged templates also carry what an operator needs (README
+ * §10a): tracing rights, reserved concurrency, retained versions for
+ * rollback, the access log, and on the kept stage the alarms and dashboard.
+ * Every resource of both is checked against the CloudFormation resource
+ * specification (tests/helpers/cfn-spec.ts), so a misspelt property fails here.
+ *
  * (Packaging without AUTH0_DOMAIN and API_AUDIENCE is refused: deploy-guard.test.ts.)
  */
 import { spawn } from 'node:child_process';
