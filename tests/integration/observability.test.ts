@@ -122,6 +122,7 @@ describe('the request line', () => {
       [{}, 401, 'missing_token'],
       [{ headers: { authorization: 'Basic dXNlcjpwYXNz' } }, 401, 'malformed_header'],
       [{ token: await customToken({ permissions: ['get:actors'], expiresIn: -60 }) }, 401, 'expired'],
+      [{ token: await customToken({ permissions: ['delete:actors'], claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }) }, 401, 'not_yet_valid'],
       [{ token: `${producer.slice(0, -4)}AAAA` }, 401, 'invalid_token'],
       [{ token: await roleToken('casting-assistant') }, 403, 'missing_permission'],
     ];
