@@ -1,4 +1,4 @@
-/** BENCHMARKS.md: the figures of one `npm run bench`, the machine, and which SPEC §7 bars they meet. */
+/** BENCHMARKS.md: the figures of one `npm run bench`, the machine, and which quality bars they meet. */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, release, totalmem, type as osType } from 'node:os';
@@ -52,7 +52,7 @@ export interface BenchResults {
   writeScaling: WriteScalingResults | { error: string };
 }
 
-/** Bars of SPEC §7. */
+/** The quality bars. */
 export const BARS = {
   bundleRatio: 1.25,
   coldInitRatio: 1.3,
@@ -152,7 +152,7 @@ export const renderReport = (results: BenchResults): string => {
           '',
         ]
       : []),
-    '## Summary (SPEC §7)',
+    '## Summary',
     '',
     '| bar | measured | result |',
     '| --- | --- | --- |',

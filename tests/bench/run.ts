@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: measures every quality bar of SPEC §7 side by side in one
+ * `npm run bench`: measures every quality bar (BENCHMARKS.md) side by side in one
  * run and writes BENCHMARKS.md at the repository root.
  *
  *   1. bundle size of every function vs. the bare handler (esbuild, settings from serverless.yml)

@@ -1,5 +1,5 @@
 /**
- * Deploy hardening (SPEC §6), asserted over the CloudFormation that
+ * Deploy hardening (README §10), asserted over the CloudFormation that
  * `serverless package` produces, for a production-like stage (`prod`) and a
  * disposable one (`dev`), packaged once each, side by side.
  *
