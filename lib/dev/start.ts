@@ -77,6 +77,9 @@ try {
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
+    // The seed below runs the data layer in this process, part of the local stack as serverless-offline is:
+    // local settings (the built-in cursor key) apply here, as they do there.
+    IS_OFFLINE: 'true',
   });
   if (await ensureTables(database.client, tables)) {
     const { seedDemoData } = await import('./seed');
