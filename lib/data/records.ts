@@ -1,6 +1,7 @@
 /**
  * What actors and movies have in common in DynamoDB. Each kind has its own
- * table holding four sorts of item, all keyed by one string `pk`:
+ * table holding these sorts of item (and Idempotency-Key claims, see
+ * idempotency.ts), all keyed by one string `pk`:
  *
  *   <KIND>#<id>                 the record itself; on index gsi1 under
  *                               gsi1pk=<KIND>, gsi1sk=<id> (ULID: newest last)
@@ -62,7 +63,7 @@ const counterPartition = (kind: Kind) => `${kind}_COUNT`;
  * and delete of a kind. Each write moves one shard picked at random: with W
  * writers in flight, a write meets another on its shard with a chance of
  * about (W − 1) / COUNTER_SHARDS, about 3 % for 32 writers. Reading them all
- * is one Query of ~50 KB (7 read units); README "Limits and scale" has the sums.
+ * is one Query of ~50 KB (about 6.5 read units); README "Limits and scale" has the sums.
  */
 export const COUNTER_SHARDS = 1024;
 
