@@ -2,16 +2,24 @@
  * Structured JSON logs, one line per event, in the shape CloudWatch Logs
  * Insights queries easily (level, message, timestamp, service, fields).
  *
- * Hand-written rather than Powertools Logger: the only thing logged is a
- * failed request, and Powertools (with its commons) adds ~23 KB to every
- * function bundle, which alone breaks the SPEC §7 bundle bar. Request bodies
- * and headers are never logged, so tokens cannot leak here.
+ * Hand-written rather than Powertools Logger and Metrics: Powertools (with
+ * its commons) adds ~23 KB to every function bundle, which alone breaks the
+ * bundle bar (README §6). What is logged: one line per request and one
+ * audit line per committed write (lib/http/operation.ts, lib/data), a failed
+ * request's error. Request bodies and headers are never logged, so tokens
+ * cannot leak here.
+ *
+ * Metrics are CloudWatch's embedded metric format: a log line with an `_aws`
+ * member becomes a metric point when CloudWatch Logs ingests it, with no API
+ * call, no agent and no library in the bundle.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 const LEVELS: Record<Level | 'SILENT', number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
 const threshold = LEVELS[(process.env.LOG_LEVEL?.toUpperCase() as Level | undefined) ?? 'INFO'] ?? LEVELS.INFO;
+const namespace = process.env.METRICS_NAMESPACE || 'ensemble';
 
 const serialise = (value: unknown): unknown =>
   value instanceof Error || (typeof value === 'object' && value !== null && 'stack' in value)
@@ -29,3 +37,58 @@ export const logger = {
   warn: (message: string, fields: Record<string, unknown> = {}) => write('WARN', message, fields),
   info: (message: string, fields: Record<string, unknown> = {}) => write('INFO', message, fields),
 };
+
+/**
+ * The fields that make a log line count 1 towards metric `name` (per value of
+ * each dimension, and over all of them). Merge them into an INFO line.
+ */
+export const countMetric = (name: string, dimensions: Record<string, string> = {}): Record<string, unknown> => ({
+  _aws: {
+    Timestamp: Date.now(),
+    CloudWatchMetrics: [
+      {
+        Namespace: namespace,
+        Dimensions: [[], ...(Object.keys(dimensions).length > 0 ? [Object.keys(dimensions)] : [])],
+        Metrics: [{ Name: name, Unit: 'Count' }],
+      },
+    ],
+  },
+  ...dimensions,
+  [name]: 1,
+});
+
+interface RequestScope {
+  request_id: string;
+  /** The caller's token subject; undefined on public operations. */
+  sub: string | undefined;
+}
+
+// Who is asking, for the audit lines lib/data writes deep inside a request without knowing the caller.
+const requestScope = new AsyncLocalStorage<RequestScope>();
+
+export const withinRequest = <T>(scope: RequestScope, run: () => Promise<T>): Promise<T> => requestScope.run(scope, run);
+
+/**
+ * A write committed: who made it (from the request), what, to which record,
+ * its version before → after (null: none), and the records on the other side
+ * of a cast change (each of them also moved one version up).
+ */
+export const audit = (
+  operation: string,
+  recordId: string,
+  versionBefore: number | null,
+  versionAfter: number | null,
+  linked: Iterable<string> = [],
+): void =>
+  logger.info('Audit', {
+    ...requestScope.getStore(),
+    operation,
+    record_id: recordId,
+    version_before: versionBefore,
+    version_after: versionAfter,
+    linked_ids: [...linked].sort(),
+    ...countMetric('Writes', { Operation: operation }),
+  });
+
+/** Counts one event that has no log line of its own (a retry from a fresh read). */
+export const count = (name: string): void => logger.info(name, { request_id: requestScope.getStore()?.request_id, ...countMetric(name) });

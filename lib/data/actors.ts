@@ -6,6 +6,7 @@ import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/sch
 import { setOf, sortedIds, unlinkWrite } from './cast';
 import { getMovie } from './movies';
 import { tables } from './client';
+import { audit } from '../log';
 import { comparableText, searchWords } from '../domain/text';
 import { readPage, type DynamoFilter } from './pages';
 import {
@@ -101,6 +102,7 @@ export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> =
       recordPut(tables.actors, record),
       ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
     ]);
+    audit('actor.create', id, null, record.version);
     return record;
   });
 
@@ -131,6 +133,7 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
       ),
       ...identityChanged(tables.actors, KIND, id, identityOf(current.name), identityOf(next.name), duplicateName(next.name)),
     ]);
+    audit('actor.update', id, current.version, current.version + 1);
     return { ...next, gender_key: comparableText(next.gender), version: current.version + 1, updated_at: now };
   });
 
@@ -145,6 +148,7 @@ export const deleteActor = (id: string, expectedVersion?: number): Promise<void>
       ...identityRemoved(tables.actors, KIND, id, identityOf(current.name)),
       ...sortedIds(current.movie_ids).map((movieId) => unlinkWrite(tables.movies, 'MOVIE', movieId, 'actor_ids', id, now)),
     ]);
+    audit('actor.delete', id, current.version, null, current.movie_ids ?? []);
   });
 
 const actorFilter = (query: ActorListQuery, today: string, cast: Set<string>): DynamoFilter | undefined => {

@@ -5,6 +5,7 @@ import { MAX_CAST_SIZE, type MovieCreate, type MovieListQuery, type MovieUpdate 
 import type { ActorRecord } from './actors';
 import { ensureFitsOneTransaction, linkWrite, MAX_FILMOGRAPHY, setOf, sortedIds, unlinkWrite } from './cast';
 import { tables } from './client';
+import { audit } from '../log';
 import { comparableText, searchWords } from '../domain/text';
 import { readPage, type DynamoFilter } from './pages';
 import {
@@ -122,6 +123,7 @@ export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> =
         ...cast.map((actorId) => linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
       ]),
     );
+    audit('movie.create', id, null, record.version, cast);
     return record;
   });
 
@@ -170,6 +172,7 @@ export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: 
         ...leaving.map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
       ]),
     );
+    audit('movie.update', id, current.version, current.version + 1, [...joining, ...leaving]);
     return {
       ...current,
       title,
@@ -201,6 +204,7 @@ export const addCastMember = (movieId: string, actorId: string, expectedVersion?
       recordUpdate(tables.movies, KIND, current, { actor_ids: cast }, now, onChangedMeanwhile(expectedVersion, 'movie')),
       linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', movieId, now),
     ]);
+    audit('movie.cast.add', movieId, current.version, current.version + 1, [actorId]);
     return { ...current, actor_ids: cast, version: current.version + 1, updated_at: now };
   });
 
@@ -215,6 +219,7 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
       recordUpdate(tables.movies, KIND, current, { actor_ids: cast }, now, onChangedMeanwhile(expectedVersion, 'movie')),
       unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', movieId, now),
     ]);
+    audit('movie.cast.remove', movieId, current.version, current.version + 1, [actorId]);
     return { ...current, actor_ids: cast, version: current.version + 1, updated_at: now };
   });
 
@@ -229,6 +234,7 @@ export const deleteMovie = (id: string, expectedVersion?: number): Promise<void>
       ...identityRemoved(tables.movies, KIND, id, identityOf(current.title, current.release_date)),
       ...sortedIds(current.actor_ids).map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
     ]);
+    audit('movie.delete', id, current.version, null, current.actor_ids ?? []);
   });
 
 /** The filmography as full movie records, in the order of the actor's `movie_ids`. */

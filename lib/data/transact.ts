@@ -7,6 +7,7 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { PreconditionFailedError, ServiceUnavailableError } from '../http/errors';
+import { count } from '../log';
 import { db } from './client';
 
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -48,12 +49,18 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
   } catch (error) {
     const name = (error as { name?: unknown } | null)?.name;
     // A plain write to an item that a transaction is writing; none is made today, but it would mean the same.
-    if (name === 'TransactionConflictException') throw staleRead();
+    if (name === 'TransactionConflictException') {
+      count('TransactionConflicts');
+      throw staleRead();
+    }
     if (name !== 'TransactionCanceledException') throw error;
     const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
       (reason) => reason.Code ?? 'None',
     );
-    if (reasons.includes('TransactionConflict')) throw (await claimAlreadyTaken(writes)) ?? staleRead();
+    if (reasons.includes('TransactionConflict')) {
+      count('TransactionConflicts');
+      throw (await claimAlreadyTaken(writes)) ?? staleRead();
+    }
     const failed = reasons.findIndex((code) => code === 'ConditionalCheckFailed');
     const onConditionFailed = writes[failed]?.onConditionFailed;
     if (onConditionFailed !== undefined) throw onConditionFailed();
@@ -95,6 +102,7 @@ export const withFreshReads = async <T>(work: () => Promise<T>): Promise<T> => {
       return await work();
     } catch (error) {
       if (!(error instanceof StaleReadError)) throw error;
+      count('FreshReadRetries');
       if (attempt >= MAX_ATTEMPTS) {
         throw new ServiceUnavailableError('The record is being changed by many requests at once; please retry.', 1);
       }

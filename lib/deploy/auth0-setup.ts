@@ -2,7 +2,7 @@
  * npm run auth0:setup [-- --dry-run] [--audience <identifier>] [--name <API name>]
  *
  * Creates or updates, idempotently, what Ensemble needs in an Auth0 tenant
- * (SPEC §2), through the official `auth0` SDK's ManagementClient:
+ * (README §2), through the official `auth0` SDK's ManagementClient:
  *   - the API (resource server) whose identifier is API_AUDIENCE: RS256, RBAC
  *     on (`enforce_policies`), permissions in the access token
  *     (`token_dialect: access_token_authz`), and exactly the 8 permissions of

@@ -9,9 +9,12 @@
  * `npx serverless remove --stage dev` leaves nothing behind.
  *
  * Every other stage (`prod`, `staging`, `demo`, …) keeps its data: the tables
- * have deletion protection on and `DeletionPolicy`/`UpdateReplacePolicy:
- * Retain`, so neither `serverless remove`, a deleted stack nor a change that
- * would replace a table can drop them. Unknown names err on the safe side.
+ * have deletion protection on, `DeletionPolicy: RetainExceptOnCreate` and
+ * `UpdateReplacePolicy: Retain`, so neither `serverless remove`, a deleted
+ * stack nor a change that would replace a table can drop them. Only a first
+ * deploy that fails and rolls back deletes the tables it just created (empty),
+ * so the retry does not stumble over them. (`UpdateReplacePolicy` has no such
+ * value.) Unknown names err on the safe side.
  */
 const DISPOSABLE_STAGE = /^(dev|test|ci)(-[a-z0-9-]+)?$/i;
 
@@ -21,7 +24,8 @@ const tableSafetyFor = (stage) => {
   const disposable = isDisposableStage(stage);
   return {
     disposable,
-    deletionPolicy: disposable ? 'Delete' : 'Retain',
+    deletionPolicy: disposable ? 'Delete' : 'RetainExceptOnCreate',
+    updateReplacePolicy: disposable ? 'Delete' : 'Retain',
     deletionProtection: !disposable,
   };
 };

@@ -82,12 +82,12 @@ try {
   database = await startDynamoDbLocal(values['in-memory'] ? {} : { dataDir: '.local/dynamodb' });
   const tables = tableNamesFor(stage);
   Object.assign(process.env, {
-    // The demo seed below runs the data layer in this process, which is as local as serverless-offline:
-    // without this it refuses the built-in cursor key (lib/config.ts) and a first run stops there.
-    IS_OFFLINE: 'true',
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
+    // The seed below runs the data layer in this process, part of the local stack as serverless-offline is:
+    // local settings (the built-in cursor key) apply here, as they do there.
+    IS_OFFLINE: 'true',
   });
   if (await ensureTables(database.client, tables)) {
     const { seedDemoData } = await import('./seed');

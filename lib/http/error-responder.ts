@@ -1,5 +1,5 @@
 /**
- * The onError middleware: every failure leaves as SPEC §5 JSON. Known
+ * The onError middleware: every failure leaves as README §5 JSON. Known
  * HttpErrors speak for themselves; DynamoDB capacity and connectivity
  * failures become 503s; everything else is logged and becomes a generic 500
  * so no stack trace, SDK message or table name reaches a client.

@@ -1,6 +1,6 @@
 /**
  * Every error a client can see. The error responder turns any thrown
- * HttpError into the JSON body of SPEC §5; anything else becomes a 500 whose
+ * HttpError into the JSON body of README §5; anything else becomes a 500 whose
  * details stay in the logs.
  */
 

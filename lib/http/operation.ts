@@ -13,6 +13,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { authorize } from '../auth/authorize';
 import type { Permission } from '../auth/permissions';
+import { countMetric, logger, withinRequest } from '../log';
 import { parseJsonBody, parsePathParams, parseQuery } from '../validation/parse';
 import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
@@ -58,11 +59,62 @@ const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => 
   return { after: addHeader, onError: addHeader };
 };
 
+/**
+ * Why a request was turned away, for the AuthRejections metric. Read from the
+ * 401's wording (lib/auth/authorize.ts) so that the auth code stays free of
+ * logging; a wording this list does not know counts as `invalid_token`.
+ */
+const AUTH_REJECTIONS: [RegExp, string][] = [
+  [/needs an access token/, 'missing_token'],
+  [/Authorization header/, 'malformed_header'],
+  [/expired/, 'expired'],
+  [/not valid yet/, 'not_yet_valid'],
+];
+
+const rejectionReason = (status: number, error: unknown): string =>
+  status === 403
+    ? 'missing_permission'
+    : (AUTH_REJECTIONS.find(([wording]) => wording.test(String((error as Error | undefined)?.message)))?.[1] ?? 'invalid_token');
+
+/**
+ * One line per request, written once the response is final (this middleware
+ * is first, so its `after` and `onError` run last): the route, the status, how
+ * long it took and who asked. Never a header, a query or a body, so never a token.
+ */
+const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => {
+  const started = new WeakMap<object, number>();
+  const log = async (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
+    const { event, response } = request;
+    const status = response?.statusCode ?? 500;
+    const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims;
+    const rejected = status === 401 || status === 403;
+    const reason = rejected ? rejectionReason(status, request.error) : undefined;
+    logger.info('Request', {
+      request_id: requestIdOf(event, request.context.awsRequestId),
+      route: event.routeKey,
+      method: event.requestContext?.http?.method,
+      status,
+      latency_ms: Math.round(performance.now() - (started.get(request) ?? performance.now())),
+      sub: typeof claims?.sub === 'string' ? claims.sub : undefined,
+      ...(reason === undefined ? {} : { reason, ...countMetric('AuthRejections', { Reason: reason }) }),
+      ...(response?.headers?.['Idempotent-Replayed'] === 'true' ? countMetric('IdempotentReplays') : {}),
+    });
+  };
+  return {
+    before: async (request) => {
+      started.set(request, performance.now());
+    },
+    after: log,
+    onError: log,
+  };
+};
+
 /** The middlewares every response goes through, public or not. */
 export const responseStack = (permission: Permission | undefined, htmlPage?: OperationSpec<unknown, unknown, unknown>['htmlPage']) => {
   // No header normaliser: payload format 2.0 already lower-cases header names.
   // No CORS middleware: the HTTP API handles CORS (serverless.yml, lib/deploy/cors.cjs).
   const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
+    requestLog() as middy.MiddlewareObj<APIGatewayProxyEventV2>,
     httpSecurityHeaders({
       // reportingEndpoints would send an empty header: this API has no reporting endpoint.
       reportingEndpoints: false,
@@ -98,7 +150,8 @@ export const operation = <BS extends Schema | undefined = undefined, QS extends 
       path: event.rawPath,
       requestId: requestIdOf(event, context.awsRequestId),
     } as OperationInput<Output<BS>, Output<QS>, Output<PS>>;
-    return spec.run(input);
+    // Lets lib/data's audit lines say who wrote what.
+    return withinRequest({ request_id: input.requestId, sub: input.caller }, () => spec.run(input));
   };
 
   const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);

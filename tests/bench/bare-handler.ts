@@ -1,5 +1,5 @@
 /**
- * The yardstick of SPEC §7: a handler that only builds a DynamoDB document
+ * The yardstick of the quality bars: a handler that only builds a DynamoDB document
  * client (at cold start, like lib/data/client.ts) and sends one GetCommand.
  * The benchmark bundles it with the esbuild settings of serverless.yml and
  * serves it with serverless-offline (tests/bench/serverless.yml), side by side

@@ -1,6 +1,6 @@
 /**
  * Reads both tables whole (tests only) and lists every broken invariant of
- * SPEC §3: the two sides of the cast agree and name only existing records,
+ * README §3: the two sides of the cast agree and name only existing records,
  * each record holds exactly one uniqueness claim, its search words are
  * exactly indexed, and the counter items add up to the number of records.
  */

@@ -63,7 +63,7 @@ export const invoke = async (handler: Handler, request: InvokeRequest = {}): Pro
   return { statusCode: response.statusCode, headers: response.headers, body: parsed };
 };
 
-/** Asserts the SPEC §5 error shape and returns the body for further checks. */
+/** Asserts the README §5 error shape and returns the body for further checks. */
 export const expectError = (result: { statusCode?: number; status?: number; body: any }, status: number) => {
   expect(result.statusCode ?? result.status).toBe(status);
   expect(result.body).toEqual(

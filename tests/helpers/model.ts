@@ -1,5 +1,5 @@
 /**
- * A plain in-memory model of the API's state for the fuzz test: what SPEC §3
+ * A plain in-memory model of the API's state for the fuzz test: what README §3
  * says should be stored after each request, written independently of lib/
  * (only the text rules are shared, as they define what "the same name" means).
  */

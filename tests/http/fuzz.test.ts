@@ -7,7 +7,7 @@
  *    each run the database must equal the model and every invariant hold.
  * 2. Concurrent garbage: generated bodies, ids, query strings, headers,
  *    media types and methods; none may be a 5xx or a 2xx write, every error
- *    must have the SPEC §5 shape, and the database must not change at all.
+ *    must have the README §5 shape, and the database must not change at all.
  */
 import fc from 'fast-check';
 import { ulid } from 'ulid';

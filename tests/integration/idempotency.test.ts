@@ -110,12 +110,25 @@ it('creates exactly one movie, cast on both sides once, when 15 retries with one
 });
 
 describe('what a claim keeps', () => {
+  /** The claim naming the record: a whole-table scan, page by page (the filter applies after each 1 MB page). */
   const claimOf = async (recordId: string) => {
-    const { Items } = await db.send(
-      new ScanCommand({ TableName: tables.actors, FilterExpression: 'record_id = :id AND begins_with(pk, :claim)', ExpressionAttributeValues: { ':id': recordId, ':claim': 'IDEMPOTENCY#' }, ConsistentRead: true }),
-    );
-    expect(Items).toHaveLength(1);
-    return Items![0]!;
+    const found: Record<string, any>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new ScanCommand({
+          TableName: tables.actors,
+          FilterExpression: 'record_id = :id AND begins_with(pk, :claim)',
+          ExpressionAttributeValues: { ':id': recordId, ':claim': 'IDEMPOTENCY#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      found.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    expect(found).toHaveLength(1);
+    return found[0]!;
   };
 
   it('holds only what a replay needs (ids, times and a fingerprint), no personal data, for the key lifetime', async () => {

@@ -1,5 +1,5 @@
 /**
- * Deploy hardening (SPEC §6), asserted over the CloudFormation that
+ * Deploy hardening (README §10), asserted over the CloudFormation that
  * `serverless package` produces, for a production-like stage (`prod`) and a
  * disposable one (`dev`), packaged once each, side by side.
  *
@@ -12,6 +12,12 @@
  * that starts using a new action or table fails here, not in production with
  * AccessDeniedException. The functions granted nothing must have no DynamoDB
  * client in their packaged bundles at all.
+ *
+ * The same two packaged templates also carry what an operator needs (README
+ * §10a): tracing rights, reserved concurrency, retained versions for
+ * rollback, the access log, and on the kept stage the alarms and dashboard.
+ * Every resource of both is checked against the CloudFormation resource
+ * specification (tests/helpers/cfn-spec.ts), so a misspelt property fails here.
  *
  * (Packaging without AUTH0_DOMAIN and API_AUDIENCE is refused: deploy-guard.test.ts.)
  */
@@ -37,6 +43,7 @@ import { handler as removeMovieActor } from '../../functions/movies/remove-actor
 import { handler as updateMovie } from '../../functions/movies/update';
 import { db } from '../../lib/data/client';
 import { uniqueName } from '../helpers/api';
+import { loadSpec, specProblems } from '../helpers/cfn-spec';
 import { invoke, type InvokeRequest } from '../helpers/invoke';
 import { roleToken } from '../helpers/tokens';
 
@@ -78,6 +85,9 @@ const EXPECTED: Record<string, Grants> = {
   removeMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['UpdateItem'] },
 };
 
+/** The DynamoDB operations the code sends, as DynamoDB's per-operation metrics name them (table alarms sum them). */
+const DYNAMODB_OPERATIONS = ['GetItem', 'BatchGetItem', 'Query', 'TransactWriteItems'];
+
 const WRITE_ACTIONS = ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'BatchWriteItem'];
 
 /** Grants as sorted `Action on Resource` lines, easy to compare and to read in a failure. */
@@ -99,6 +109,8 @@ interface Packaged {
   outDir: string;
   template: any;
   text: string;
+  /** The resolved service configuration Serverless packaged (serverless-state.json). */
+  state: any;
 }
 
 const cleanups: string[] = [];
@@ -107,8 +119,15 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
   const outDir = mkdtempSync(join(tmpdir(), `ensemble-cfn-${stage}-`));
   const workFolder = `.esbuild-cloudformation-test-${stage}-${process.pid}`;
   cleanups.push(outDir, resolve(workFolder));
-  // The suite's own settings (local mode, DynamoDB Local, CORS of the developer's shell) stay out.
-  const { AUTH0_DOMAIN: _domain, API_AUDIENCE: _audience, ALLOWED_ORIGINS: _origins, ...inherited } = process.env;
+  // The suite's own settings (local mode, DynamoDB Local, its SILENT log level, the developer's shell) stay out.
+  const {
+    AUTH0_DOMAIN: _domain,
+    API_AUDIENCE: _audience,
+    ALLOWED_ORIGINS: _origins,
+    LOG_LEVEL: _level,
+    ALARM_EMAIL: _email,
+    ...inherited
+  } = process.env;
   return new Promise((done, fail) => {
     const child = spawn(resolve('node_modules/.bin/serverless'), ['package', '--stage', stage, '--package', outDir], {
       env: { ...inherited, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', ESBUILD_WORK_FOLDER: workFolder, ...env },
@@ -126,11 +145,13 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
         return;
       }
       const text = readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8');
-      done({ stage, outDir, template: JSON.parse(text), text });
+      const state = JSON.parse(readFileSync(join(outDir, 'serverless-state.json'), 'utf8'));
+      done({ stage, outDir, template: JSON.parse(text), text, state });
     });
   });
 };
 
+const ALARM_EMAIL = 'oncall@example.com';
 const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api', CURSOR_KEYS: 'c'.repeat(32) };
 
 let prod: Packaged;
@@ -143,6 +164,7 @@ beforeAll(async () => {
     ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
     AUTH0_CLIENT_ID: 'shell-client-id',
     AUTH0_CLIENT_SECRET: SHELL_SECRET,
+    ALARM_EMAIL: ALARM_EMAIL,
   });
   dev = await packageStage('dev', AUTH0);
 }, 360_000);
@@ -185,6 +207,20 @@ const resourceName = (resource: unknown): string => {
 };
 
 const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** The names of the files in a zip archive, from its central directory. */
+const zippedNames = (path: string): string[] => {
+  const zip = readFileSync(path);
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const names: string[] = [];
+  let entry = zip.readUInt32LE(end + 16);
+  for (let index = 0; index < zip.readUInt16LE(end + 10); index += 1) {
+    const nameLength = zip.readUInt16LE(entry + 28);
+    names.push(zip.subarray(entry + 46, entry + 46 + nameLength).toString('utf8'));
+    entry += 46 + nameLength + zip.readUInt16LE(entry + 30) + zip.readUInt16LE(entry + 32);
+  }
+  return names;
+};
 
 /** The files of a zip archive as text (stored or deflated entries; enough for the packaged bundles). */
 const readZippedFiles = (path: string): string[] => {
@@ -247,9 +283,11 @@ describe('the packaged prod stage: IAM', () => {
         for (const action of asList<string>(statement.Action)) expect(action).not.toContain('*');
       }
     }
-    // Serverless still compiles its shared role; nothing uses it, and it grants no DynamoDB access.
-    const shared = prod.template.Resources.IamRoleLambdaExecution;
-    if (shared !== undefined) expect(dynamoGrantsOf(shared)).toEqual([]);
+    // The shared role Serverless compiles is dropped (lib/deploy/monitoring.cjs): no role is left unused.
+    for (const packaged of [prod, dev]) {
+      expect(packaged.template.Resources).not.toHaveProperty('IamRoleLambdaExecution');
+      expect(resourcesOfType(packaged.template, 'AWS::IAM::Role')).toHaveLength(18);
+    }
   });
 
   it.each(Object.entries(EXPECTED))('%s: allows exactly the expected actions on exactly the expected tables', (name, grants) => {
@@ -258,11 +296,16 @@ describe('the packaged prod stage: IAM', () => {
     expect(dynamoGrantsOf(role)).toEqual(grantLines(grants));
   });
 
-  it('names tables and the gsi1 index only: no wildcard resources, no other index, no other service but logs', () => {
+  it('names tables and the gsi1 index only: no wildcard resources, no other index, no other service but logs and X-Ray', () => {
     for (const [name, { resource }] of functionsOf(prod)) {
       const { role } = roleOf(prod, resource);
       for (const statement of statementsOf(role)) {
         const actions = asList<string>(statement.Action);
+        // X-Ray has no resource-level permissions: these two actions on `*` are what active tracing needs.
+        if (actions.some((action) => action.startsWith('xray:'))) {
+          expect(statement).toEqual({ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' });
+          continue;
+        }
         if (actions.every((action) => action.startsWith('logs:'))) {
           // Only the function's own log group.
           for (const arn of asList(statement.Resource)) {
@@ -308,10 +351,11 @@ describe('the packaged tables', () => {
     expect(tables(prod).map(([, table]) => table.Properties.TableName).sort()).toEqual(['ensemble-prod-actors', 'ensemble-prod-movies']);
   });
 
-  it('outside dev stages: deletion protection, and Retain when the stack is removed or a table replaced', () => {
+  it('outside dev stages: deletion protection, kept when the stack is removed (unless its first deploy failed) or a table replaced', () => {
     for (const [, table] of tables(prod)) {
       expect(table.Properties.DeletionProtectionEnabled).toBe(true);
-      expect(table.DeletionPolicy).toBe('Retain');
+      // A failed first deploy rolls back and deletes the (empty) tables it created, so the retry can create them again.
+      expect(table.DeletionPolicy).toBe('RetainExceptOnCreate');
       expect(table.UpdateReplacePolicy).toBe('Retain');
     }
   });
@@ -403,6 +447,280 @@ describe('the packaged HTTP API', () => {
   });
 });
 
+
+describe('the packaged functions: tracing, concurrency, versions', () => {
+  // Reserved concurrency by kind: what one function may take of the account's Lambda concurrency.
+  const CONCURRENCY: Record<string, number> = {
+    health: 5,
+    openapi: 5,
+    docs: 5,
+    notFound: 5,
+    listActors: 25,
+    getActor: 25,
+    listMovies: 25,
+    getMovie: 25,
+    getMovieCast: 25,
+    getActorMovies: 25,
+    createActor: 10,
+    updateActor: 10,
+    deleteActor: 10,
+    createMovie: 10,
+    updateMovie: 10,
+    deleteMovie: 10,
+    addMovieActor: 10,
+    removeMovieActor: 10,
+  };
+
+  it('trace actively, and every role may send the traces (Lambda refuses active tracing otherwise)', () => {
+    for (const packaged of [prod, dev]) {
+      for (const [, { resource }] of functionsOf(packaged)) {
+        expect(resource.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+        const xray = statementsOf(roleOf(packaged, resource).role).filter((statement) =>
+          asList<string>(statement.Action).some((action) => action.startsWith('xray:')),
+        );
+        expect(xray).toEqual([{ Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' }]);
+      }
+    }
+  });
+
+  it('each have a reserved concurrency, 250 in all', () => {
+    for (const packaged of [prod, dev]) {
+      const reserved = Object.fromEntries(
+        [...functionsOf(packaged)].map(([name, { resource }]) => [name, resource.Properties.ReservedConcurrentExecutions]),
+      );
+      expect(reserved).toEqual(CONCURRENCY);
+    }
+    expect(Object.values(CONCURRENCY).reduce((sum, value) => sum + value, 0)).toBe(250);
+  });
+
+  it('ship no source map and do not ask Node for one; log at INFO on kept stages, DEBUG on dev stages', () => {
+    for (const packaged of [prod, dev]) {
+      for (const [name, { resource }] of functionsOf(packaged)) {
+        expect(resource.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
+        expect(zippedNames(join(packaged.outDir, `${name}.zip`))).toEqual([expect.stringMatching(/^functions\/[\w/-]+\.mjs$/)]);
+        expect(resource.Properties.Environment.Variables.LOG_LEVEL).toBe(packaged === prod ? 'INFO' : 'DEBUG');
+        expect(resource.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(`ensemble-${packaged.stage}`);
+      }
+    }
+  });
+
+  it('publish a retained version per deploy, and prune to the newest 3 after it: `serverless rollback function` has versions to go back to', () => {
+    for (const packaged of [prod, dev]) {
+      const versions = resourcesOfType(packaged.template, 'AWS::Lambda::Version');
+      expect(versions.map(([, version]) => version.Properties.FunctionName.Ref).sort()).toEqual(
+        [...functionsOf(packaged).values()].map(({ logicalId }) => logicalId).sort(),
+      );
+      for (const [, version] of versions) expect(version.DeletionPolicy).toBe('Retain');
+      expect(packaged.state.service.plugins).toContain('serverless-prune-plugin');
+      expect(packaged.state.service.custom.prune).toEqual({ automatic: true, number: 3 });
+    }
+  });
+
+  it('keep each deploy\'s artifacts under a timestamped key: what `serverless deploy list` and `serverless rollback --timestamp` read', () => {
+    for (const [name, { resource }] of functionsOf(prod)) {
+      expect(resource.Properties.Code.S3Key).toMatch(new RegExp(`^serverless/ensemble/prod/\\d{13}-\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z/${name}\\.zip$`));
+      expect(resource.Properties.Code.S3Bucket).toEqual({ Ref: 'ServerlessDeploymentBucket' });
+    }
+    // Serverless keeps the last 5 deployments unless told otherwise; nothing here lowers that.
+    expect(prod.state.service.provider.deploymentBucket?.maxPreviousDeploymentArtifacts).toBeUndefined();
+  });
+});
+
+describe('the packaged HTTP API access log', () => {
+  it('writes one JSON line per request to its own log group, kept 30 days, with no header or token in it', () => {
+    for (const packaged of [prod, dev]) {
+      const [, stage] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Stage')[0]!;
+      const settings = stage.Properties.AccessLogSettings;
+      expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+      expect(packaged.template.Resources.HttpApiLogGroup.Properties).toEqual({
+        LogGroupName: `/aws/http-api/ensemble-${packaged.stage}`,
+        RetentionInDays: 30,
+      });
+      expect(JSON.parse(settings.Format)).toEqual({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        requestTime: '$context.requestTime',
+        httpMethod: '$context.httpMethod',
+        routeKey: '$context.routeKey',
+        path: '$context.path',
+        status: '$context.status',
+        protocol: '$context.protocol',
+        responseLength: '$context.responseLength',
+        responseLatency: '$context.responseLatency',
+        integrationLatency: '$context.integrationLatency',
+        integrationStatus: '$context.integrationStatus',
+        integrationError: '$context.integrationErrorMessage',
+        lambdaRequestId: '$context.integration.requestId',
+        userAgent: '$context.identity.userAgent',
+      });
+    }
+  });
+});
+
+describe('the packaged alarms and dashboard', () => {
+  const alarms = (packaged: Packaged) => new Map(resourcesOfType(packaged.template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => [alarm.Properties.AlarmName, alarm.Properties]));
+  const TOPIC = { Ref: 'AlarmTopic' };
+
+  it('on a kept stage: an alarm topic, with the ALARM_EMAIL subscribed', () => {
+    expect(prod.template.Resources.AlarmTopic).toEqual({ Type: 'AWS::SNS::Topic', Properties: { TopicName: 'ensemble-prod-alarms' } });
+    expect(resourcesOfType(prod.template, 'AWS::SNS::Subscription').map(([, subscription]) => subscription.Properties)).toEqual([
+      { TopicArn: TOPIC, Protocol: 'email', Endpoint: ALARM_EMAIL },
+    ]);
+  });
+
+  it('on a kept stage: exactly these alarms, each notifying the topic', () => {
+    const perFunction = Object.keys(EXPECTED).flatMap((name) => [`ensemble-prod-${name}-LoggedErrors`, `ensemble-prod-${name}-Throttles`]);
+    const perTable = ['actors', 'movies'].flatMap((table) =>
+      ['throttled-requests', 'system-errors', 'transaction-conflicts'].map((what) => `ensemble-prod-${table}-table-${what}`),
+    );
+    expect([...alarms(prod).keys()].sort()).toEqual(['ensemble-prod-api-5xx-rate', 'ensemble-prod-api-p99-latency', ...perFunction, ...perTable].sort());
+    for (const [, alarm] of alarms(prod)) {
+      expect(alarm.AlarmActions).toEqual([TOPIC]);
+      expect(alarm.OKActions).toEqual([TOPIC]);
+      expect(alarm.ActionsEnabled ?? true).toBe(true);
+      expect(alarm.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('alarms on the share of 5xx answers and on p99 latency of the HTTP API', () => {
+    const api = [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }];
+    const rate = alarms(prod).get('ensemble-prod-api-5xx-rate')!;
+    expect(rate.Metrics).toEqual([
+      { Id: 'errors', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5xx', Dimensions: api }, Period: 60, Stat: 'Sum' } },
+      { Id: 'requests', ReturnData: false, MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count', Dimensions: api }, Period: 60, Stat: 'Sum' } },
+      { Id: 'rate', Label: '5xx responses (%)', Expression: 'IF(requests > 0, 100 * errors / requests, 0)', ReturnData: true },
+    ]);
+    expect(rate).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 5, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+    expect(alarms(prod).get('ensemble-prod-api-p99-latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      Dimensions: api,
+      ExtendedStatistic: 'p99',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 2500,
+    });
+  });
+
+  it('per function: an alarm on ERROR lines in its log group (Lambda\'s Errors metric stays 0, every failure is answered) and one on throttles', async () => {
+    const filters = resourcesOfType(prod.template, 'AWS::Logs::MetricFilter').map(([, filter]) => filter);
+    // The filter must match what lib/log.ts writes for a failed request (at a deployed stage's level).
+    const saved = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = 'INFO';
+    const { logger } = (await import(`../../lib/log?level=${'INFO-alarms'}`)) as typeof import('../../lib/log');
+    process.env.LOG_LEVEL = saved;
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => lines.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      logger.error('Request failed', { request_id: 'r-1', status: 500 });
+    } finally {
+      process.stdout.write = write;
+    }
+    for (const [name, { logicalId, resource }] of functionsOf(prod)) {
+      const errors = alarms(prod).get(`ensemble-prod-${name}-LoggedErrors`)!;
+      expect(errors).toMatchObject({ Namespace: 'ensemble-prod', Statistic: 'Sum', Period: 60, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+      const counting = filters.filter((filter) => filter.Properties.MetricTransformations[0].MetricName === errors.MetricName);
+      expect(counting.map((filter) => [filter.Properties.LogGroupName, filter.Properties.FilterPattern, filter.Properties.MetricTransformations[0].MetricValue])).toEqual(
+        expect.arrayContaining([[`/aws/lambda/${resource.Properties.FunctionName}`, '{ $.level = "ERROR" }', 1]]),
+      );
+      expect(alarms(prod).get(`ensemble-prod-${name}-Throttles`)).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: 'Throttles',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalId } }],
+        Threshold: 1,
+      });
+    }
+    expect(lines.map((line) => JSON.parse(line).level)).toEqual(['ERROR']);
+  });
+
+  it('per table: throttled requests and system errors of every operation the code sends, and transaction conflicts', () => {
+    for (const [table, name] of [['actors', 'ensemble-prod-actors'], ['movies', 'ensemble-prod-movies']] as const) {
+      for (const metric of ['ThrottledRequests', 'SystemErrors']) {
+        const alarm = alarms(prod).get(`ensemble-prod-${table}-table-${metric === 'ThrottledRequests' ? 'throttled-requests' : 'system-errors'}`)!;
+        const summed = alarm.Metrics.filter((entry: any) => entry.MetricStat);
+        for (const entry of summed) expect(entry.MetricStat.Metric).toMatchObject({ Namespace: 'AWS/DynamoDB', MetricName: metric });
+        expect(summed.map((entry: any) => entry.MetricStat.Metric.Dimensions)).toEqual(
+          DYNAMODB_OPERATIONS.map((operation) => [
+            { Name: 'TableName', Value: name },
+            { Name: 'Operation', Value: operation },
+          ]),
+        );
+        expect(alarm.Metrics.at(-1)).toMatchObject({ Expression: 'FILL(op0, 0) + FILL(op1, 0) + FILL(op2, 0) + FILL(op3, 0)', ReturnData: true });
+        expect(alarm.Threshold).toBe(1);
+      }
+      expect(alarms(prod).get(`ensemble-prod-${table}-table-transaction-conflicts`)).toMatchObject({
+        Namespace: 'AWS/DynamoDB',
+        MetricName: 'TransactionConflict',
+        Dimensions: [{ Name: 'TableName', Value: name }],
+        Threshold: 50,
+      });
+    }
+  });
+
+  it('one dashboard for the API, every function and both tables', () => {
+    const dashboards = resourcesOfType(prod.template, 'AWS::CloudWatch::Dashboard').map(([, dashboard]) => dashboard.Properties);
+    expect(dashboards).toHaveLength(1);
+    expect(dashboards[0].DashboardName).toBe('ensemble-prod');
+    const body = dashboards[0].DashboardBody['Fn::Sub'] as string;
+    expect([...new Set(body.match(/\$\{[^}]*\}/g))].sort()).toEqual(['${AWS::Region}', '${HttpApi}']);
+    const widgets = JSON.parse(body).widgets;
+    expect(widgets.map((widget: any) => widget.properties.title)).toEqual([
+      'API: requests and errors',
+      'API: latency (ms)',
+      'Functions: invocations',
+      'Functions: logged errors (ERROR lines)',
+      'Functions: duration p99 (ms)',
+      'Functions: throttles and concurrency',
+      'Tables: consumed capacity',
+      'Tables: throttles, conflicts',
+      'Application metrics (embedded metric format)',
+    ]);
+    for (const name of Object.keys(EXPECTED)) expect(body).toContain(`"ensemble-prod-${name}"`);
+    for (const table of ['ensemble-prod-actors', 'ensemble-prod-movies']) expect(body).toContain(`"${table}"`);
+    const loggedErrors = widgets[3].properties.metrics.map((metric: any[]) => metric[1]).sort();
+    expect(loggedErrors).toEqual(Object.keys(EXPECTED).map((name) => alarms(prod).get(`ensemble-prod-${name}-LoggedErrors`)!.MetricName).sort());
+    expect(loggedErrors).toContain('LoggedErrorsGetActorLambdaFunction');
+  });
+
+  it('on a dev stage: no alarms, no topic, no dashboard, no metric filters', () => {
+    for (const type of ['AWS::CloudWatch::Alarm', 'AWS::SNS::Topic', 'AWS::SNS::Subscription', 'AWS::CloudWatch::Dashboard', 'AWS::Logs::MetricFilter']) {
+      expect(resourcesOfType(dev.template, type)).toEqual([]);
+    }
+  });
+});
+
+describe('the packaged templates against the CloudFormation resource specification', () => {
+  const spec = loadSpec();
+
+  it('use only resource types, properties and attributes that exist, with values of the right shape', () => {
+    expect(specProblems(prod.template, spec)).toEqual([]);
+    expect(specProblems(dev.template, spec)).toEqual([]);
+  });
+
+  it('would catch a misspelt property, a wrong value, a dangling reference and an unknown policy', () => {
+    const broken = JSON.parse(prod.text);
+    const table = broken.Resources.ActorsTable;
+    table.Properties.PointInTimeRecoverySpecifcation = table.Properties.PointInTimeRecoverySpecification;
+    delete table.Properties.PointInTimeRecoverySpecification;
+    table.UpdateReplacePolicy = 'RetainExceptOnCreate';
+    broken.Resources.GetActorLambdaFunction.Properties.TracingConfig = { Mod: 'Active' };
+    broken.Resources.ApiLatencyAlarm.Properties.Threshold = 'high';
+    broken.Resources.HttpApiStage.Properties.AccessLogSettings.DestinationArn = { 'Fn::GetAtt': ['HttpApiLogGroup', 'Arm'] };
+    broken.Resources.OperationsDashboard.Properties.DashboardBody['Fn::Sub'] += '${HttpAPI}';
+    expect(specProblems(broken, spec).sort()).toEqual(
+      [
+        'ActorsTable.Properties.PointInTimeRecoverySpecifcation: no such property',
+        'ActorsTable.UpdateReplacePolicy: RetainExceptOnCreate is not an update-replace policy',
+        'GetActorLambdaFunction.Properties.TracingConfig.Mod: no such property',
+        'ApiLatencyAlarm.Properties.Threshold: expected a number, got a string',
+        'HttpApiStage.Properties.AccessLogSettings.DestinationArn: AWS::Logs::LogGroup has no attribute Arm',
+        'OperationsDashboard.Properties.DashboardBody: refers to HttpAPI, which the template does not have',
+      ].sort(),
+    );
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The code needs no more than the roles allow
 // ---------------------------------------------------------------------------------------------
@@ -454,6 +772,7 @@ const requiredPermissions = (command: string, input: any): string[] => {
 
 describe('the code of each function, run through all its data paths', () => {
   const observed = new Map<string, Set<string>>(Object.keys(HANDLERS).map((name) => [name, new Set()]));
+  const operations = new Set<string>();
   let running: string | undefined;
   let token: string;
 
@@ -474,6 +793,7 @@ describe('the code of each function, run through all its data paths', () => {
       (next, context) => async (args) => {
         const permissions = requiredPermissions(context.commandName ?? 'unknown', args.input);
         if (running === undefined) throw new Error(`DynamoDB request outside a handler: ${permissions.join(', ')}`);
+        operations.add((context.commandName ?? 'unknown').replace(/Command$/, ''));
         for (const permission of permissions) observed.get(running)!.add(permission);
         return next(args);
       },
@@ -555,6 +875,10 @@ describe('the code of each function, run through all its data paths', () => {
       for (const permission of granted) if (!needed.includes(permission)) problems.push(`${name} is granted ${permission}, which it never used`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('sends exactly the operations the table alarms watch', () => {
+    expect([...operations].sort()).toEqual([...DYNAMODB_OPERATIONS].sort());
   });
 });
 
