@@ -44,6 +44,8 @@ export interface GatewayOptions {
 
 export interface Gateway {
   url: string;
+  /** Points the gateway at another serverless-offline (it can listen before its target is up). */
+  retarget: (target: string) => void;
   close: () => Promise<void>;
 }
 
@@ -61,7 +63,7 @@ const allowedOrigin = (cors: GatewayCors | false, origin: string | undefined): s
 
 export const startGateway = async (options: GatewayOptions): Promise<Gateway> => {
   const cors = options.cors ?? deployedCors();
-  const target = new URL(options.target);
+  let target = new URL(options.target);
   const server: Server = createServer((incoming, outgoing) => {
     const origin = incoming.headers.origin;
     const isPreflight =
@@ -123,6 +125,9 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    retarget: (next) => {
+      target = new URL(next);
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

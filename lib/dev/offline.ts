@@ -32,8 +32,10 @@ export interface OfflineOptions {
 }
 
 export const startOffline = async (options: OfflineOptions): Promise<OfflineStack> => {
-  const lambdaPort = await freePort();
   const behindGateway = options.gateway ?? true;
+  // The public port is taken first, so that a port in use fails at once, not after the bundling.
+  const gateway = behindGateway ? await startGateway({ target: 'http://127.0.0.1:1', port: options.httpPort }) : undefined;
+  const lambdaPort = await freePort();
   const offlinePort = behindGateway ? await freePort() : options.httpPort;
   const serverless = resolve('node_modules/.bin/serverless');
   const started = startProcess(
@@ -75,13 +77,11 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
     );
   } catch (error) {
     await started.stop();
+    await gateway?.close();
     throw error instanceof ProcessEndedError ? new Error(`serverless-offline ${error.message} during start-up.`) : error;
   }
-  if (!behindGateway) return { ...started, url: offlineUrl };
-  const gateway = await startGateway({ target: offlineUrl, port: options.httpPort }).catch(async (error: unknown) => {
-    await started.stop();
-    throw error;
-  });
+  if (gateway === undefined) return { ...started, url: offlineUrl };
+  gateway.retarget(offlineUrl);
   return {
     ...started,
     url: gateway.url,
