@@ -115,15 +115,20 @@ export const integrityProblems = async (): Promise<string[]> => {
  * integrityProblems once the writes still in flight have landed. A scan of
  * two tables is not isolated from a transaction committing between them, so
  * right after a load generator stops (leaving requests the server is still
- * running) a check can see one transaction half; a real inconsistency
- * persists, and this returns it.
+ * running, and retrying under the conflict emulation) a check can see one
+ * transaction half. This waits until two snapshots a second apart agree (no
+ * write landed in between), so that also the next test file starts on a
+ * database nobody is still writing to; a real inconsistency persists, and
+ * this returns it.
  */
-export const settledIntegrityProblems = async (timeoutMs = 15_000): Promise<string[]> => {
+export const settledIntegrityProblems = async (timeoutMs = 30_000): Promise<string[]> => {
   const deadline = Date.now() + timeoutMs;
-  let problems = await integrityProblems();
-  while (problems.length > 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    problems = await integrityProblems();
+  let previous = JSON.stringify((await snapshot()).raw);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const current = JSON.stringify((await snapshot()).raw);
+    if (current === previous) break;
+    previous = current;
   }
-  return problems;
+  return integrityProblems();
 };
