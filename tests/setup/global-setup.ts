@@ -19,7 +19,18 @@ import { startFaultProxy } from '../helpers/fault-proxy';
 
 export const TEST_STAGE = 'test';
 
+/** Jest skips the teardown when the setup fails, so a failed setup stops what it had started itself. */
 export default async function globalSetup(): Promise<void> {
+  try {
+    await startServers();
+  } catch (error) {
+    const globalTeardown = (await import('./global-teardown')).default;
+    await globalTeardown();
+    throw error;
+  }
+}
+
+async function startServers(): Promise<void> {
   const keysDir = mkdtempSync(join(tmpdir(), 'ensemble-keys-'));
   ensureLocalKeys(keysDir);
   const database = await startDynamoDbLocal();
