@@ -100,19 +100,8 @@ const main = async (): Promise<void> => {
   log('    starting DynamoDB Local (in memory)…');
   database = await startDynamoDbLocal();
   await ensureTables(database.client, tables);
-  Object.assign(process.env, {
-    ACTORS_TABLE: tables.actorsTable,
-    MOVIES_TABLE: tables.moviesTable,
-    DYNAMODB_ENDPOINT: database.endpoint,
-    IS_OFFLINE: 'true',
-    ENSEMBLE_KEYS_DIR: keysDir,
-    AUTH0_DOMAIN: '',
-    API_AUDIENCE: '',
-    AWS_REGION: 'us-east-1',
-    // The request and audit lines would flood this console: the warm figures leave out writing them (about 10 µs a request at INFO).
-    LOG_LEVEL: 'SILENT',
-  });
-  const { loadInstrumented } = await import('./instrument');
+  const { inProcessEnvironment, loadInstrumented } = await import('./instrument');
+  Object.assign(process.env, inProcessEnvironment({ endpoint: database.endpoint, keysDir, ...tables }));
   const instrumented = await loadInstrumented();
   const token = await mintRoleToken('executive-producer', { keysDir });
 

@@ -19,7 +19,7 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { ensureTables, tableNamesFor } from '../../lib/dev/tables';
 import { mintRoleToken } from '../../lib/dev/tokens';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
-import { httpEvent, lambdaContext } from './instrument';
+import { httpEvent, inProcessEnvironment, lambdaContext } from './instrument';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string }>;
 
@@ -113,17 +113,7 @@ export const measureWriteScaling = async (localEndpoint: string, keysDir: string
   const direct = new DynamoDBClient({ ...local, endpoint: localEndpoint });
   await ensureTables(direct, tables);
   direct.destroy();
-  Object.assign(process.env, {
-    ACTORS_TABLE: tables.actorsTable,
-    MOVIES_TABLE: tables.moviesTable,
-    DYNAMODB_ENDPOINT: proxy.url,
-    IS_OFFLINE: 'true',
-    ENSEMBLE_KEYS_DIR: keysDir,
-    AUTH0_DOMAIN: '',
-    API_AUDIENCE: '',
-    AWS_REGION: 'us-east-1',
-    LOG_LEVEL: 'SILENT',
-  });
+  Object.assign(process.env, inProcessEnvironment({ endpoint: proxy.url, keysDir, ...tables }));
   const load = async (path: string) => ((await import(path)) as { handler: Handler }).handler;
   const handlers = {
     createActor: await load('../../functions/actors/create'),

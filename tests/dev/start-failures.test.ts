@@ -57,6 +57,16 @@ const expectNothingStarted = async (run: StartRun): Promise<void> => {
   expect(await survivorsAfter(run, 10_000)).toEqual([]);
 };
 
+/** npm start refused the taken port at once: one line, exit 1, no stack trace, nothing started. */
+const expectPortInUse = async (run: StartRun, port: number): Promise<void> => {
+  expect(await run.exited).toEqual({ code: 1, signal: null });
+  expect(stderrLines(run)[0]).toBe(
+    `npm start failed: port ${port} is in use: stop whatever listens there (an earlier npm start?), or choose another port, e.g. PORT=${port + 1} npm start.`,
+  );
+  expect(run.stderr()).not.toMatch(/EADDRINUSE|\n\s+at /);
+  await expectNothingStarted(run);
+};
+
 describe('npm start on a port that is taken', () => {
   test('by an earlier npm start (its /health answers): exits 1 saying so, before DynamoDB Local starts', async () => {
     const port = await freePort();
@@ -68,25 +78,13 @@ describe('npm start on a port that is taken', () => {
       port,
       '::',
     );
-    const run = npmStart(port);
-    expect(await run.exited).toEqual({ code: 1, signal: null });
-    expect(stderrLines(run)[0]).toBe(
-      `npm start failed: port ${port} is in use: stop whatever listens there (an earlier npm start?), or choose another port, e.g. PORT=${port + 1} npm start.`,
-    );
-    expect(run.stderr()).not.toMatch(/EADDRINUSE|\n\s+at /);
-    await expectNothingStarted(run);
+    await expectPortInUse(npmStart(port), port);
   });
 
   test('by another program on 127.0.0.1: exits 1 saying so, with no stack trace', async () => {
     const port = await freePort();
     await listening(createTcpServer(), port, '127.0.0.1');
-    const run = npmStart(port);
-    expect(await run.exited).toEqual({ code: 1, signal: null });
-    expect(stderrLines(run)[0]).toBe(
-      `npm start failed: port ${port} is in use: stop whatever listens there (an earlier npm start?), or choose another port, e.g. PORT=${port + 1} npm start.`,
-    );
-    expect(run.stderr()).not.toMatch(/EADDRINUSE|\n\s+at /);
-    await expectNothingStarted(run);
+    await expectPortInUse(npmStart(port), port);
   });
 });
 
