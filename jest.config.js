@@ -47,5 +47,6 @@ export default {
     },
   ],
   maxWorkers: 1,
+  testSequencer: '<rootDir>/tests/setup/sequencer.cjs',
   testTimeout: 60_000,
 };
