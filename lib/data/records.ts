@@ -20,7 +20,8 @@
  * transaction, so they can never disagree.
  */
 import { createHash, randomInt } from 'node:crypto';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../http/errors';
 import { db } from './client';
 import { staleRead, type GuardedWrite } from './transact';
@@ -81,30 +82,35 @@ export const getRecord = async <T extends StoredRecord>(table: string, kind: Kin
 export const readTotal = async (table: string, kind: Kind): Promise<number> => {
   const [legacy, shards] = await Promise.all([
     db.send(new GetCommand({ TableName: table, Key: legacyCounterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } })),
-    queryAll(table, counterPartition(kind)),
+    sumOfShards(table, counterPartition(kind)),
   ]);
-  return shards.reduce((sum, shard) => sum + (shard.total as number), (legacy.Item?.total as number | undefined) ?? 0);
+  return shards + ((legacy.Item?.total as number | undefined) ?? 0);
 };
 
-const queryAll = async (table: string, partition: string): Promise<Record<string, unknown>[]> => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
+/**
+ * The sum of the shards' `total`s. Sent as a plain Query (client-dynamodb's,
+ * not the document client's), whose items stay in DynamoDB's wire format:
+ * turning 2,048 of them into objects first cost ~100 µs a list.
+ */
+const sumOfShards = async (table: string, partition: string): Promise<number> => {
+  let sum = 0;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await db.send(
-      new QueryCommand({
+      new RawQueryCommand({
         TableName: table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :partition',
-        ExpressionAttributeValues: { ':partition': partition },
+        ExpressionAttributeValues: { ':partition': { S: partition } },
         ProjectionExpression: '#total',
         ExpressionAttributeNames: { '#total': 'total' },
         ExclusiveStartKey: start,
       }),
     );
-    items.push(...(page.Items ?? []));
+    for (const item of page.Items ?? []) sum += Number(item.total?.N ?? 0);
     start = page.LastEvaluatedKey;
   } while (start !== undefined);
-  return items;
+  return sum;
 };
 
 /** The update that adds `delta` to one counter shard, creating it (on the index) if need be. */

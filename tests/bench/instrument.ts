@@ -58,6 +58,12 @@ const itemsOf = (output: Record<string, unknown>): number => {
   return 0;
 };
 
+/** A Query's `:partition` value, from the document client's input or a plain client's ({ S: … }). */
+const partitionOf = (input: Record<string, unknown>): string | undefined => {
+  const value = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':partition'];
+  return typeof value === 'string' ? value : ((value as { S?: string } | undefined)?.S ?? undefined);
+};
+
 export const loadInstrumented = async (): Promise<Instrumented> => {
   const { db } = await import('../../lib/data/client');
   const { createActor } = await import('../../lib/data/actors');
@@ -88,7 +94,7 @@ export const loadInstrumented = async (): Promise<Instrumented> => {
             capacity: capacityOf(output.ConsumedCapacity),
             items: itemsOf(output),
             reported: output.ConsumedCapacity !== undefined,
-            partition: (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':partition'] as string | undefined,
+            partition: partitionOf(input),
           });
         }
         return result;
