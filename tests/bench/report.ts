@@ -342,11 +342,12 @@ export const renderReport = (results: BenchResults): string => {
     ...(counterRow === undefined ? [] : counterSplit(counterRow.large)),
   );
 
-  // 6. Write scaling
-  add(...writeScalingSection(scaling, scalingFailure));
 
   // 5. HTTP
   add(...httpSection(http, httpFailure, settings.httpWarmupSeconds));
+
+  // 6. Write scaling
+  add(...writeScalingSection(scaling, scalingFailure));
   return `${lines.join('\n')}\n`;
 };
 
