@@ -18,7 +18,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 const LEVELS: Record<Level | 'SILENT', number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
-const threshold = LEVELS[(process.env.LOG_LEVEL?.toUpperCase() as Level | undefined) ?? 'INFO'] ?? LEVELS.INFO;
+const isLevelName = (name: string): name is keyof typeof LEVELS => Object.hasOwn(LEVELS, name);
+const requestedLevel = process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO';
+const threshold = isLevelName(requestedLevel) ? LEVELS[requestedLevel] : LEVELS.INFO;
 const namespace = process.env.METRICS_NAMESPACE || 'ensemble';
 
 const serialise = (value: unknown): unknown =>

@@ -37,7 +37,10 @@ export const rememberVerified = (token: string, payload: JwtPayload, now = Date.
   const until = Math.min(expiresAt, now + MAX_AGE_MS);
   if (until <= now) return;
   // Maps iterate in insertion order: the first key is the oldest entry.
-  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  if (entries.size >= MAX_ENTRIES) {
+    const oldest = entries.keys().next();
+    if (oldest.done !== true) entries.delete(oldest.value);
+  }
   entries.set(token, { payload, until });
 };
 

@@ -115,7 +115,7 @@ export const createVerifier = (config: AuthConfig = readAuthConfig(), options: V
   // The "fetcher" serves the local JWKS from memory, so an unknown kid fails
   // like it would against Auth0 (KidNotFoundInJwksError) without any network.
   const jwksBytes = new TextEncoder().encode(JSON.stringify(jwks)).buffer;
-  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: async () => jwksBytes } });
+  const jwksCache = new SimpleJwksCache({ fetcher: { fetch: () => Promise.resolve(jwksBytes) } });
   const verifier = JwtVerifier.create(
     {
       issuer: config.issuer,

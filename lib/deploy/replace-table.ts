@@ -21,7 +21,7 @@ export interface ReplaceResult {
 
 const keyAttributes = async (client: DynamoDBDocumentClient, table: string): Promise<string[]> => {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: table }));
-  return (Table?.KeySchema ?? []).map((key) => key.AttributeName!);
+  return (Table?.KeySchema ?? []).flatMap(({ AttributeName }) => (AttributeName === undefined ? [] : [AttributeName]));
 };
 
 const scanAll = async (client: DynamoDBDocumentClient, table: string): Promise<Item[]> => {

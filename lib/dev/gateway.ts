@@ -86,10 +86,12 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       outgoing.end();
       return;
     }
-    const headers: IncomingHttpHeaders = { ...incoming.headers, host: target.host };
     // Without Origin, serverless-offline adds no CORS headers of its own; the gateway decides them below.
-    delete headers.origin;
-    for (const name of DROPPED_REQUEST_HEADERS) delete headers[name];
+    const headers: IncomingHttpHeaders = Object.fromEntries(
+      Object.entries({ ...incoming.headers, host: target.host }).filter(
+        ([name]) => name !== 'origin' && !DROPPED_REQUEST_HEADERS.includes(name),
+      ),
+    );
     const upstream = request(
       { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers },
       (response) => {

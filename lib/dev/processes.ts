@@ -22,7 +22,7 @@ export class ProcessEndedError extends Error {
     readonly code: number | null,
     readonly signal: NodeJS.Signals | null,
   ) {
-    super(signal === null ? `exited with code ${code}` : `was killed by ${signal}`);
+    super(signal === null ? `exited with code ${String(code)}` : `was killed by ${signal}`);
   }
 }
 

@@ -3,19 +3,18 @@ export const seedDemoData = async (): Promise<{ actors: number; movies: number }
   // Imported here because the data layer reads its table names from the environment when loaded.
   const { createActor } = await import('../data/actors');
   const { createMovie } = await import('../data/movies');
-  const actors = await Promise.all(
-    [
-      { name: 'Tom Hanks', gender: 'male', birth_date: '1956-07-09' },
-      { name: 'Meryl Streep', gender: 'female', birth_date: '1949-06-22' },
-      { name: 'Denzel Washington', gender: 'male', birth_date: '1954-12-28' },
-      { name: 'Viola Davis', gender: 'female', birth_date: '1965-08-11' },
-      { name: 'Penélope Cruz', gender: 'female', birth_date: '1974-04-28' },
-    ].map((actor) => createActor(actor)),
-  );
-  const [hanks, streep, washington, davis] = actors.map((actor) => actor.id);
-  await createMovie({ title: 'The Post', release_date: '2017-12-22', actor_ids: [streep!, hanks!] });
-  await createMovie({ title: 'Philadelphia', release_date: '1993-12-22', actor_ids: [hanks!, washington!] });
-  await createMovie({ title: 'Fences', release_date: '2016-12-16', actor_ids: [washington!, davis!] });
-  await createMovie({ title: 'Doubt', release_date: '2008-12-12', actor_ids: [streep!, davis!] });
+  // An array literal, not a mapped list: Promise.all then types each position, so every actor below exists.
+  const actors = await Promise.all([
+    createActor({ name: 'Tom Hanks', gender: 'male', birth_date: '1956-07-09' }),
+    createActor({ name: 'Meryl Streep', gender: 'female', birth_date: '1949-06-22' }),
+    createActor({ name: 'Denzel Washington', gender: 'male', birth_date: '1954-12-28' }),
+    createActor({ name: 'Viola Davis', gender: 'female', birth_date: '1965-08-11' }),
+    createActor({ name: 'Penélope Cruz', gender: 'female', birth_date: '1974-04-28' }),
+  ]);
+  const [hanks, streep, washington, davis] = actors;
+  await createMovie({ title: 'The Post', release_date: '2017-12-22', actor_ids: [streep.id, hanks.id] });
+  await createMovie({ title: 'Philadelphia', release_date: '1993-12-22', actor_ids: [hanks.id, washington.id] });
+  await createMovie({ title: 'Fences', release_date: '2016-12-16', actor_ids: [washington.id, davis.id] });
+  await createMovie({ title: 'Doubt', release_date: '2008-12-12', actor_ids: [streep.id, davis.id] });
   return { actors: actors.length, movies: 4 };
 };

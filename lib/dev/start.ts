@@ -18,13 +18,16 @@ import { ensureTables, tableNamesFor } from './tables';
 import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
 
 const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
-const port = Number(process.env.PORT ?? 3000);
+const portSetting = process.env.PORT ?? '3000';
+const port = Number(portSetting);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-  console.error(`PORT must be a TCP port number, not "${process.env.PORT}".`);
+  console.error(`PORT must be a TCP port number, not "${portSetting}".`);
   process.exit(2);
 }
 const stage = 'dev';
-const auth0Settings = [process.env.AUTH0_DOMAIN, process.env.API_AUDIENCE].filter((value) => (value ?? '').trim() !== '');
+const auth0Domain = process.env.AUTH0_DOMAIN ?? '';
+const apiAudience = process.env.API_AUDIENCE ?? '';
+const auth0Settings = [auth0Domain, apiAudience].filter((value) => value.trim() !== '');
 if (auth0Settings.length === 1) {
   console.error('Set both AUTH0_DOMAIN and API_AUDIENCE to accept Auth0 tokens, or neither for local tokens.');
   process.exit(2);
@@ -35,6 +38,8 @@ const keysDir = resolve(process.env.ENSEMBLE_KEYS_DIR || DEFAULT_KEYS_DIR);
 let database: DynamoDbLocal | undefined;
 let api: OfflineStack | undefined;
 let stopped: Promise<void> | undefined;
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Whatever phase start-up is in, every child goes (stopAllStarted also stops those still starting). */
 const stopAll = async (exitCode: number): Promise<never> => {
@@ -53,7 +58,7 @@ setInterval(() => {
 const printWelcome = async (url: string): Promise<void> => {
   const lines = ['', `Ensemble is running at ${url}/api/v1`, ''];
   if (auth0) {
-    lines.push(`Auth0 mode: send access tokens issued by ${process.env.AUTH0_DOMAIN} for ${process.env.API_AUDIENCE}.`);
+    lines.push(`Auth0 mode: send access tokens issued by ${auth0Domain} for ${apiAudience}.`);
   } else {
     lines.push('Local tokens (valid 24 h; `npm run --silent token -- <role>` makes fresh ones):', '');
     for (const role of ROLE_SLUGS) {
@@ -102,15 +107,15 @@ try {
     // DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
     env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
   });
-  void api.ended.catch((error: Error) => {
+  void api.ended.catch((error: unknown) => {
     if (stopped === undefined) {
-      console.error(`serverless-offline stopped (${error.message}).`);
+      console.error(`serverless-offline stopped (${messageOf(error)}).`);
       void stopAll(1);
     }
   });
-  void database.ended.catch((error: Error) => {
+  void database.ended.catch((error: unknown) => {
     if (stopped === undefined) {
-      console.error(`DynamoDB Local stopped (${error.message}).`);
+      console.error(`DynamoDB Local stopped (${messageOf(error)}).`);
       void stopAll(1);
     }
   });

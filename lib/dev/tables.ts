@@ -30,7 +30,9 @@ const declaredTables = (): Record<'ActorsTable' | 'MoviesTable', TableResource> 
     customTags: ['GetAtt', 'Join', 'Ref', 'Sub'].map((name) => ({ tag: `!${name}`, resolve: (value: string) => value })),
   });
   const resources = (document.toJS() as { resources: { Resources: Record<string, TableResource> } }).resources.Resources;
-  return { ActorsTable: resources.ActorsTable!, MoviesTable: resources.MoviesTable! };
+  const { ActorsTable, MoviesTable } = resources;
+  if (ActorsTable === undefined || MoviesTable === undefined) throw new Error('serverless.yml declares no ActorsTable or no MoviesTable.');
+  return { ActorsTable, MoviesTable };
 };
 
 /** Creates any missing table; returns true when it created one (a first run). */
