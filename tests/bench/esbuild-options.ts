@@ -76,5 +76,5 @@ export const serviceBuild = (path = 'serverless.yml'): ServiceBuild => {
   const entries = Object.fromEntries(
     Object.entries(service.functions).map(([name, fn]) => [name, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.ts`]),
   );
-  return { options: options as BuildOptions, declared, entries };
+  return { options, declared, entries };
 };

@@ -44,9 +44,10 @@ export interface Instrumented {
   mode: { capacity: boolean; capture: boolean };
 }
 
+type ConsumedCapacity = { CapacityUnits?: number };
 const capacityOf = (consumed: unknown): number => {
-  const list = Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed];
-  return list.reduce((sum: number, entry: { CapacityUnits?: number }) => sum + (entry.CapacityUnits ?? 0), 0);
+  const list = (Array.isArray(consumed) ? consumed : consumed === undefined ? [] : [consumed]) as ConsumedCapacity[];
+  return list.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 };
 
 const itemsOf = (output: Record<string, unknown>): number => {
@@ -81,7 +82,7 @@ export const loadInstrumented = async (): Promise<Instrumented> => {
       const input = args.input as Record<string, unknown>;
       if (mode.capture) {
         seen.captured.push(structuredClone(input));
-        return { output: { $metadata: {} }, response: {} } as never;
+        return { output: { $metadata: {} }, response: {} };
       }
       if (mode.capacity) input.ReturnConsumedCapacity = 'TOTAL';
       const start = performance.now();

@@ -83,6 +83,8 @@ const measureOnce = async (configuration: Configuration, log: (line: string) => 
     ESBUILD_WORK_FOLDER: buildFolder,
     ...configuration.env,
   });
+  let result: LocalStackRun;
+  let left: string[];
   try {
     await run.waitUntil('the banner', () => run.stdout().includes(BANNER), 300_000);
     const secondsToBanner = (Date.now() - began) / 1000;
@@ -102,16 +104,18 @@ const measureOnce = async (configuration: Configuration, log: (line: string) => 
       pss[role] = (pss[role] ?? 0) + memory.pss;
     }
     log(`    ${configuration.name}: banner after ${secondsToBanner.toFixed(1)} s, ${(sum(pss) / 1024).toFixed(0)} MiB (PSS)`);
-    return { configuration: configuration.name, secondsToBanner, rss, pss };
+    result = { configuration: configuration.name, secondsToBanner, rss, pss };
   } finally {
     process.kill(-run.child.pid!, 'SIGINT');
     await run.exited;
-    const left = await survivorsAfter(run, 20_000);
+    left = await survivorsAfter(run, 20_000);
     run.cleanUp();
     rmSync(buildFolder, { recursive: true, force: true });
     rmSync(keysDir, { recursive: true, force: true });
-    if (left.length > 0) throw new Error(`npm start left processes behind: ${left.join(', ')}`);
   }
+  // After the finally, not in it: a throw there would hide the error that ended the measurement.
+  if (left.length > 0) throw new Error(`npm start left processes behind: ${left.join(', ')}`);
+  return result;
 };
 
 const sum = (values: Record<string, number>): number => Object.values(values).reduce((total, value) => total + value, 0);

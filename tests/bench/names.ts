@@ -46,7 +46,7 @@ const STRIDE = 104_729; // a prime that does not divide COMBINATIONS
 export const actorName = (index: number): string => {
   if (index < 1000 && index % 25 === 0) {
     // 40 of the first 1,000 (indices 0, 25, …, 975).
-    return `${FIRST[(index / 25) % FIRST.length]} ${FIXED_SURNAME}`;
+    return `${FIRST[(index / 25) % FIRST.length]!} ${FIXED_SURNAME}`;
   }
   const combination = (index * STRIDE + 12_345) % COMBINATIONS;
   const first = FIRST[combination % FIRST.length]!;

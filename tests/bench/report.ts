@@ -88,7 +88,9 @@ const packageVersion = (name: string): string => {
 /** `java -version` writes to stderr. */
 const javaVersion = (): string => {
   const result = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  return `${result.stderr ?? ''}${result.stdout ?? ''}`.split('\n')[0]?.trim() || '?';
+  // No java at all: spawnSync reports the error, and its output is null whatever the types say.
+  if (result.error !== undefined) return '?';
+  return `${result.stderr}${result.stdout}`.split('\n')[0]?.trim() || '?';
 };
 
 export const renderReport = (results: BenchResults): string => {
@@ -406,7 +408,9 @@ const httpSection = (http: HttpResults | undefined, failure: string, warmupSecon
     row(api),
     row(bare),
     '',
-    `${api.rebuiltDuringRun || bare.rebuiltDuringRun ? '**A source file changed during a measured run, so serverless-esbuild rebuilt the handlers and serverless-offline replaced its Lambda instances mid-run; run the benchmark again on a quiet checkout.** ' : 'No rebuild happened during either measured run. '}` +
+    (api.rebuiltDuringRun || bare.rebuiltDuringRun
+      ? '**A source file changed during a measured run, so serverless-esbuild rebuilt the handlers and serverless-offline replaced its Lambda instances mid-run; run the benchmark again on a quiet checkout.** '
+      : 'No rebuild happened during either measured run. ') +
       `The service served ${fixed((api.requestsPerSecond / bare.requestsPerSecond) * 100, 0)}% of the bare handler’s request rate. ` +
       'serverless-offline itself (routing, event building, a worker-thread hop per request) weighs on both figures; ' +
       'they are not Lambda figures.',

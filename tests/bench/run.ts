@@ -233,7 +233,7 @@ const measureWriteScalingApart = (localEndpoint: string): Promise<WriteScalingRe
     child.once('error', reject);
     child.once('exit', (code) => {
       const line = output.split('\n').find((text) => text.startsWith('WRITE_SCALING '));
-      if (code !== 0 || line === undefined) reject(new Error(`the write-scaling process exited with ${code} and no figures`));
+      if (code !== 0 || line === undefined) reject(new Error(`the write-scaling process exited with ${String(code)} and no figures`));
       else resolve(JSON.parse(line.slice('WRITE_SCALING '.length)) as WriteScalingResults);
     });
   });
@@ -243,7 +243,7 @@ const measureWriteScalingApart = (localEndpoint: string): Promise<WriteScalingRe
  * `<!-- name:end -->` (npm run test:load, for one) survive a new bench report.
  */
 const withOtherSections = (report: string): string => {
-  let existing = '';
+  let existing: string;
   try {
     existing = readFileSync('BENCHMARKS.md', 'utf8');
   } catch {

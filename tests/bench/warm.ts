@@ -77,11 +77,15 @@ export const measureWarm = async (
 };
 
 export const events = {
-  getActor: (token: string, ids: string[]) => (index: number) =>
-    httpEvent({ method: 'GET', path: `/api/v1/actors/${ids[index % ids.length]}`, token, pathParameters: { id: ids[index % ids.length]! } }),
+  getActor: (token: string, ids: string[]) => (index: number) => {
+    const id = ids[index % ids.length]!;
+    return httpEvent({ method: 'GET', path: `/api/v1/actors/${id}`, token, pathParameters: { id } });
+  },
   /** Every request with a token this instance has never seen: no help from the verified-token cache. */
-  getActorNewTokens: (tokens: string[], ids: string[]) => (index: number) =>
-    httpEvent({ method: 'GET', path: `/api/v1/actors/${ids[index % ids.length]}`, token: tokens[index]!, pathParameters: { id: ids[index % ids.length]! } }),
+  getActorNewTokens: (tokens: string[], ids: string[]) => (index: number) => {
+    const id = ids[index % ids.length]!;
+    return httpEvent({ method: 'GET', path: `/api/v1/actors/${id}`, token: tokens[index]!, pathParameters: { id } });
+  },
   listActors: (token: string) => () => httpEvent({ method: 'GET', path: '/api/v1/actors', token, query: { limit: '20' } }),
   createActor: (token: string) => (index: number) =>
     httpEvent({

@@ -22,6 +22,8 @@ import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { httpEvent, inProcessEnvironment, lambdaContext } from './instrument';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; body: string }>;
+/** What a create answers: the new actor or movie, of which these scenarios need only the id. */
+type CreatedBody = { actor?: { id: string }; movie?: { id: string } };
 
 export const WRITERS = [1, 8, 32] as const;
 /** Operations per writer in each measured run. */
@@ -129,7 +131,7 @@ export const measureWriteScaling = async (localEndpoint: string, keysDir: string
   const name = (prefix: string) => `${prefix} Writer ${(serial++).toString(36)}`;
   const call = async (handler: Handler, expected: number, request: Parameters<typeof httpEvent>[0]) => {
     const response = await handler(httpEvent(request), lambdaContext());
-    return response.statusCode === expected ? { ok: true as const, body: JSON.parse(response.body) } : { ok: false as const, status: response.statusCode };
+    return response.statusCode === expected ? { ok: true as const, body: JSON.parse(response.body) as CreatedBody } : { ok: false as const, status: response.statusCode };
   };
   const createActor = async (prefix: string) =>
     call(handlers.createActor, 201, { method: 'POST', path: '/api/v1/actors', token, body: { name: name(prefix), gender: 'f', birth_date: '1990-01-01' } });
@@ -209,7 +211,7 @@ export const measureWriteScaling = async (localEndpoint: string, keysDir: string
     for (let index = 0; index < total; index += 1) {
       const created = await createActor('Delete');
       if (!created.ok) throw new Error(`setting up deletes: create answered ${created.status}`);
-      ids.push(created.body.actor.id as string);
+      ids.push(created.body.actor!.id);
     }
     deletes.runs.push(
       await sideBySide(
@@ -217,7 +219,8 @@ export const measureWriteScaling = async (localEndpoint: string, keysDir: string
         writers,
         total,
         async (index) => {
-          const result = await call(handlers.deleteActor, 200, { method: 'DELETE', path: `/api/v1/actors/${ids[index]}`, token, pathParameters: { id: ids[index]! } });
+          const id = ids[index]!;
+          const result = await call(handlers.deleteActor, 200, { method: 'DELETE', path: `/api/v1/actors/${id}`, token, pathParameters: { id } });
           return result.ok ? undefined : result.status;
         },
         baselineTransaction(createItems, 1),
@@ -236,7 +239,7 @@ export const measureWriteScaling = async (localEndpoint: string, keysDir: string
       const movie = await call(handlers.createMovie, 201, { method: 'POST', path: '/api/v1/movies', token, body: { title: name('Cast'), release_date: '2000-01-01' } });
       const actor = await createActor('Cast');
       if (!movie.ok || !actor.ok) throw new Error('setting up cast changes: a create failed');
-      pairs.push({ movie: movie.body.movie.id as string, actor: actor.body.actor.id as string });
+      pairs.push({ movie: movie.body.movie!.id, actor: actor.body.actor!.id });
     }
     casts.runs.push(
       await sideBySide(

@@ -34,12 +34,13 @@ async function startServers(): Promise<void> {
   const keysDir = mkdtempSync(join(tmpdir(), 'ensemble-keys-'));
   ensureLocalKeys(keysDir);
   const database = await startDynamoDbLocal();
-  globalThis.__ensembleServers = [database];
+  const servers: { stop: () => Promise<void> }[] = [database];
+  globalThis.__ensembleServers = servers;
   const tables = tableNamesFor(TEST_STAGE);
   await ensureTables(database.client, tables);
   // Every test, in process or over HTTP, meets the transaction conflicts DynamoDB Local never raises.
   const contended = await startFaultProxy(database.endpoint, { contention: {} });
-  globalThis.__ensembleServers.push({
+  servers.push({
     stop: async () => {
       const { transactions, cancelledTransactions, conflictedWrites } = contended.contention;
       process.stdout.write(
@@ -71,7 +72,7 @@ async function startServers(): Promise<void> {
     output: 'ignore',
     buildFolder: `.esbuild-test-${process.pid}`,
   });
-  globalThis.__ensembleServers.push(api);
+  servers.push(api);
   process.env.ENSEMBLE_API_URL = api.url;
   process.env.ENSEMBLE_API_PID = String(api.process.pid);
 }

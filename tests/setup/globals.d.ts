@@ -1,6 +1,6 @@
 export {};
 
 declare global {
-  // eslint-disable-next-line no-var
-  var __ensembleServers: { stop: () => Promise<void> }[];
+  // Set by the global setup once it starts a server; the teardown may run without it (a failed setup).
+  var __ensembleServers: { stop: () => Promise<void> }[] | undefined;
 }
