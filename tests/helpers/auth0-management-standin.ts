@@ -187,12 +187,15 @@ const rejectUnknownFields = (body: Record<string, unknown>, allowed: string[]): 
   }
 };
 
+/** A rejected value as Auth0's message quotes it: a string as is, anything else as JSON. */
+const shown = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
 const validateResourceServerFields = (body: Record<string, unknown>): void => {
   if (body.signing_alg !== undefined && !SIGNING_ALGS.includes(body.signing_alg as string)) {
-    throw new HttpError(400, `Payload validation error: 'No enum match for: "${String(body.signing_alg)}"' on property signing_alg.`, 'invalid_body');
+    throw new HttpError(400, `Payload validation error: 'No enum match for: "${shown(body.signing_alg)}"' on property signing_alg.`, 'invalid_body');
   }
   if (body.token_dialect !== undefined && !TOKEN_DIALECTS.includes(body.token_dialect as string)) {
-    throw new HttpError(400, `Payload validation error: 'No enum match for: "${String(body.token_dialect)}"' on property token_dialect.`, 'invalid_body');
+    throw new HttpError(400, `Payload validation error: 'No enum match for: "${shown(body.token_dialect)}"' on property token_dialect.`, 'invalid_body');
   }
   if (body.enforce_policies !== undefined && typeof body.enforce_policies !== 'boolean') {
     throw new HttpError(400, "Payload validation error: 'Expected type boolean' on property enforce_policies.", 'invalid_body');
@@ -232,7 +235,7 @@ const permissionPairs = (body: unknown): StoredRolePermission[] => {
 };
 
 /** Auth0's offset pagination: a bare array, or `{ <key>, start, limit, total }` with include_totals=true. */
-const paginate = <T>(items: T[], query: URLSearchParams, key: string): unknown => {
+const paginate = (items: unknown[], query: URLSearchParams, key: string): unknown => {
   const perPage = Number(query.get('per_page') ?? 50);
   const page = Number(query.get('page') ?? 0);
   if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100 || !Number.isInteger(page) || page < 0) {

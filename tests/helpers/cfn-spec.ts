@@ -79,7 +79,10 @@ export const specProblems = (template: any, spec: Spec): string[] => {
 
   /** Ref, GetAtt and Fn::Sub targets anywhere in a value. */
   const checkIntrinsics = (value: unknown, path: string): void => {
-    if (Array.isArray(value)) return value.forEach((item, index) => checkIntrinsics(item, `${path}[${index}]`));
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => checkIntrinsics(item, `${path}[${index}]`));
+      return;
+    }
     if (typeof value !== 'object' || value === null) return;
     const object = value as Record<string, unknown>;
     if (typeof object.Ref === 'string') checkReference(object.Ref, undefined, path);

@@ -26,7 +26,7 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-let browser: Browser;
+let browser: Browser | undefined;
 let page: Page;
 const requests: string[] = [];
 const problems: string[] = [];
@@ -44,7 +44,7 @@ beforeAll(async () => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText ?? 'no reason given'})`));
   // A blocked load or script is a console error too, but this names the directive.
   // (Browser code as text: this project compiles without the DOM library.)
   await page.addInitScript({

@@ -18,7 +18,7 @@ const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 
 /** Resident memory of the serverless-offline process (its Lambda workers are threads inside it). */
 const residentMegabytes = (): number => {
-  const status = readFileSync(`/proc/${process.env.ENSEMBLE_API_PID}/status`, 'utf8');
+  const status = readFileSync(`/proc/${process.env.ENSEMBLE_API_PID!}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 };
 
@@ -105,18 +105,18 @@ const writeLoadReport = (file: string, figures: Record<string, unknown>) => {
     `## Load (npm run test:load)`,
     '',
     `Measured ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}:`,
-    `20 connections for ${figures.seconds} s through serverless-offline + DynamoDB Local, mixing list, get, search, cast reads, creates, changes and cast moves.`,
+    `20 connections for ${String(figures.seconds)} s through serverless-offline + DynamoDB Local, mixing list, get, search, cast reads, creates, changes and cast moves.`,
     '',
     '| figure | value |',
     '| --- | --- |',
-    ...Object.entries(figures).map(([key, value]) => `| ${key} | ${typeof value === 'object' ? JSON.stringify(value) : value} |`),
+    ...Object.entries(figures).map(([key, value]) => `| ${key} | ${typeof value === 'string' ? value : JSON.stringify(value)} |`),
     '',
     'Every answer is a 2xx, or a 404 from removing an actor who is not (or no longer) in the cast; the test fails on any other status, any socket error or timeout, memory still growing after the run, or any broken invariant.',
     '',
     'Memory: serverless-offline runs each concurrent invocation of a function in a worker thread of its own, loading that function\'s bundle, so resident memory rises while the 8 functions of the mix reach up to 20 concurrent instances each, then levels off (compare the last two rows: 5 s more of the same load). Lambda instead gives each instance its own sandbox; `npm run bench` measures the same process against a bare handler.',
     end,
   ].join('\n');
-  let text = '';
+  let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch {

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-// @ts-ignore -- newman ships no type declarations (and @types/newman is not a dependency)
+// @ts-expect-error -- newman ships no type declarations (and @types/newman is not a dependency)
 import newman from 'newman';
 import { apiUrl } from '../helpers/api';
 import { roleToken } from '../helpers/tokens';
@@ -37,9 +37,9 @@ interface NewmanSummary {
 
 type NewmanRun = (options: Record<string, unknown>) => Promise<NewmanSummary>;
 
-const runCollection: NewmanRun = promisify(
+const runCollection: NewmanRun = promisify<Record<string, unknown>, NewmanSummary>(
   (newman as { run: (options: Record<string, unknown>, done: (error: Error | null, summary: NewmanSummary) => void) => void }).run,
-) as NewmanRun;
+);
 
 /** One line per failure: which request, which test, what went wrong. */
 const describeFailures = (summary: NewmanSummary): string[] =>

@@ -34,8 +34,8 @@ const readmeExamples = (): Example[] => {
   const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((match) => ({
     lang: match[1]!,
     body: match[2]!,
-    start: match.index!,
-    end: match.index! + match[0].length,
+    start: match.index,
+    end: match.index + match[0].length,
   }));
   const examples: Example[] = [];
   blocks.forEach((block, index) => {
@@ -130,6 +130,6 @@ test('README §4 runs top to bottom in a POSIX shell, each request answering wit
   try {
     expect(seen).toEqual(examples.map((example) => ({ example: example.title, statuses: example.expected })));
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n\nWhat the shell printed:\n${output}`);
+    throw new Error(`${(error as Error).message}\n\nWhat the shell printed:\n${output}`, { cause: error });
   }
 }, 120_000);

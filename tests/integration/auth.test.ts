@@ -81,14 +81,14 @@ describe('401: forged or broken tokens', () => {
       'payload changed after signing',
       async () => {
         const [header, , signature] = (await roleToken('casting-assistant')).split('.');
-        return `${header}.${b64({ ...goodClaims(), permissions: ['delete:actors', 'get:actors'] })}.${signature}`;
+        return `${header!}.${b64({ ...goodClaims(), permissions: ['delete:actors', 'get:actors'] })}.${signature!}`;
       },
     ],
     [
       'signature stripped',
       async () => {
         const [header, payload] = (await roleToken('casting-assistant')).split('.');
-        return `${header}.${payload}.`;
+        return `${header!}.${payload!}.`;
       },
     ],
     ['unknown kid', () => rs256({ alg: 'RS256', kid: 'someone-else' }, goodClaims(), attackerPem)],

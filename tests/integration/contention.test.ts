@@ -69,11 +69,11 @@ describe('the contention emulation itself', () => {
 
   it('refuses a plain write to a held key with TransactionConflictException', async () => {
     await viaProxy.send(new TransactWriteCommand({ TransactItems: [put('d')] }));
-    const putError = await viaProxy.send(new PutCommand({ TableName: table, Item: { pk: 'd' } })).catch((caught: Error) => caught);
+    const putError = await viaProxy.send(new PutCommand({ TableName: table, Item: { pk: 'd' } })).catch((caught: unknown) => caught);
     expect((putError as Error).name).toBe('TransactionConflictException');
     const updateError = await viaProxy
       .send(new UpdateCommand({ TableName: table, Key: { pk: 'd' }, UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': 2 } }))
-      .catch((caught: Error) => caught);
+      .catch((caught: unknown) => caught);
     expect((updateError as Error).name).toBe('TransactionConflictException');
     // A key nobody holds is written as usual.
     await viaProxy.send(new PutCommand({ TableName: table, Item: { pk: 'e' } }));

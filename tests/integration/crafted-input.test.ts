@@ -33,12 +33,13 @@ const SALLALLAHOU = 'ﷺ';
 
 describe('text that grows under Unicode normalisation', () => {
   it('creates an actor whose name is 200 expanding characters, and refuses the same name again with a 409', async () => {
-    const name = `${tag()} ${SQUARE_APAATO.repeat(190)}`;
+    const prefix = tag();
+    const name = `${prefix} ${SQUARE_APAATO.repeat(190)}`;
     const created = await postActor({ name, gender: SQUARE_APAATO.repeat(50), birth_date: '1980-01-01' });
     expect(created.statusCode).toBe(201);
     expect(created.body.actor.name).toBe(name);
     expectError(await postActor({ name: name.toUpperCase(), gender: 'x', birth_date: '1981-01-01' }), 409);
-    const found = await searchActors(`${name.split(' ')[0]} ${SQUARE_APAATO.repeat(5)}`);
+    const found = await searchActors(`${prefix} ${SQUARE_APAATO.repeat(5)}`);
     expect(found.statusCode).toBe(200);
     expect(found.body.actors.map((actor: { id: string }) => actor.id)).toEqual([created.body.actor.id]);
   });

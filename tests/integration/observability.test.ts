@@ -33,7 +33,7 @@ beforeAll(async () => {
     deleteMovie: () => import('../../functions/movies/delete'),
     health: () => import('../../functions/health'),
   };
-  for (const [name, load] of Object.entries(modules)) handlers[name] = (await load()).handler as unknown as Handler;
+  for (const [name, load] of Object.entries(modules)) handlers[name] = (await load()).handler;
   db = (await import('../../lib/data/client')).db;
   producer = await roleToken('executive-producer');
 });
@@ -47,8 +47,8 @@ afterAll(() => {
 /** Runs one request, returning its result and the parsed log lines it wrote. */
 const run = async (name: string, request: InvokeRequest) => {
   const text: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => text.push(String(chunk)) > 0) as typeof process.stdout.write;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (chunk: string | Uint8Array) => text.push(String(chunk)) > 0;
   try {
     const result = await invoke(handlers[name]!, request);
     return { result, text: text.join(''), lines: text.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line)) };

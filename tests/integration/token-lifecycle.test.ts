@@ -73,8 +73,8 @@ beforeEach(() => {
 /** aws-jwt-verify's fetcher speaks HTTPS only; this one fetches the same URL over plain HTTP. */
 const httpFetcher = {
   fetch: async (uri: string) => {
-    const response = await fetch(uri).catch((error: Error) => {
-      throw new FetchError(uri, error.message);
+    const response = await fetch(uri).catch((error: unknown) => {
+      throw new FetchError(uri, error instanceof Error ? error.message : String(error));
     });
     if (!response.ok) throw new FetchError(uri, `Status code is ${response.status}`);
     return response.arrayBuffer();
@@ -168,7 +168,7 @@ describe('why a token was rejected', () => {
   const capture = async (run: () => Promise<unknown>) => {
     const lines: [string, Record<string, unknown>][] = [];
     const original = logger.warn;
-    logger.warn = (message, fields = {}) => lines.push([message, fields]);
+    logger.warn = (message, fields) => lines.push([message, fields ?? {}]);
     try {
       await run();
     } finally {

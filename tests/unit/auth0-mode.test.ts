@@ -26,7 +26,7 @@ const sign = async (claims: Record<string, unknown>) =>
 
 describe('Auth0 mode', () => {
   const jwksBytes = new TextEncoder().encode(JSON.stringify(jwks)).buffer;
-  const verifier = createVerifier(config, { fetcher: { fetch: async () => jwksBytes } });
+  const verifier = createVerifier(config, { fetcher: { fetch: () => Promise.resolve(jwksBytes) } });
 
   it('accepts a tenant token for this API', async () => {
     const payload = await verifier.verify(await sign({ iss: config.issuer, aud: config.audience }));

@@ -1,11 +1,9 @@
 import { ConfigError, LOCAL_CURSOR_KEY, readAuthConfig, readCursorKeys } from '../../lib/config';
 
 const withEnv = <T>(env: Record<string, string | undefined>, read: () => T): T => {
-  const saved = { ...process.env };
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  const saved = process.env;
+  // A fresh object without the unset variables, rather than deleting them from the real one.
+  process.env = Object.fromEntries(Object.entries({ ...saved, ...env }).filter(([, value]) => value !== undefined));
   try {
     return read();
   } finally {

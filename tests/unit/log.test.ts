@@ -4,7 +4,7 @@ const loadLogger = async (level: string | undefined) => {
   if (level === undefined) delete process.env.LOG_LEVEL;
   else process.env.LOG_LEVEL = level;
   try {
-    return (await import(`../../lib/log?level=${level}`)).logger as typeof import('../../lib/log').logger;
+    return (await import(`../../lib/log?level=${level ?? 'unset'}`)).logger as typeof import('../../lib/log').logger;
   } finally {
     process.env.LOG_LEVEL = saved;
   }
@@ -12,11 +12,11 @@ const loadLogger = async (level: string | undefined) => {
 
 const captureStdout = (run: () => void): string[] => {
   const lines: string[] = [];
-  const original = process.stdout.write;
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  const original = process.stdout.write.bind(process.stdout);
+  process.stdout.write = (chunk: string | Uint8Array) => {
     lines.push(String(chunk));
     return true;
-  }) as typeof process.stdout.write;
+  };
   try {
     run();
   } finally {

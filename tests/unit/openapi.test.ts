@@ -25,7 +25,7 @@ describe('openapi.json', () => {
   it('is a valid OpenAPI 3.1 document (@apidevtools/swagger-parser validate())', async () => {
     // In a node process of its own: swagger-parser (CommonJS) requires an ES module, which jest's loader cannot before Node 24.9.
     const run = promisify(execFile)(process.execPath, ['--import', 'tsx', 'lib/dev/write-openapi.ts', '--validate']);
-    await expect(run.catch((error: { stderr: string }) => Promise.reject(new Error(error.stderr)))).resolves.toMatchObject({
+    await expect(run.catch((error: unknown) => Promise.reject(new Error((error as { stderr: string }).stderr)))).resolves.toMatchObject({
       stdout: expect.stringContaining('valid OpenAPI 3.1'),
     });
     expect(document.openapi).toBe('3.1.0');
@@ -81,7 +81,7 @@ describe('openapi.json', () => {
 
   it('has one operation per route, named after its function, and nothing else', () => {
     const operations = Object.entries(document.paths!).flatMap(([path, item]) =>
-      Object.entries(item as object).map(([method, op]) => `${method.toUpperCase()} ${path} ${(op as OpenAPIV3_1.OperationObject).operationId}`),
+      Object.entries(item as object).map(([method, op]) => `${method.toUpperCase()} ${path} ${(op as OpenAPIV3_1.OperationObject).operationId ?? '(no operationId)'}`),
     );
     expect(operations.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path} ${route.function}`).sort());
   });
