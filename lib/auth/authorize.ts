@@ -103,7 +103,7 @@ export const verifyToken = async (token: string, verifier: TokenVerifier = (defa
 };
 
 /** The `permissions` claim as Auth0 puts it in access tokens; anything else grants nothing. */
-export const grantedPermissions = (payload: JwtPayload): string[] => {
+const grantedPermissions = (payload: JwtPayload): string[] => {
   const claim = payload.permissions;
   return Array.isArray(claim) ? claim.filter((p): p is string => typeof p === 'string') : [];
 };

@@ -45,7 +45,7 @@ export const JWKS_MAX_AGE_MS = 5 * 60 * 1000;
  * for as long as an instance stays warm. This one treats a JWKS older than
  * `maxAgeMs` as absent: the next token makes it fetch the current one.
  */
-export class ExpiringJwksCache extends SimpleJwksCache {
+class ExpiringJwksCache extends SimpleJwksCache {
   private readonly fetchedAt = new Map<string, number>();
 
   constructor(

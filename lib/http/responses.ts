@@ -14,7 +14,7 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
 });
 
 /** A strong entity tag for a record's version: clients echo it in `If-Match`. */
-export const etag = (version: number): string => `"${version}"`;
+const etag = (version: number): string => `"${version}"`;
 
 export const ok = (payload: Record<string, unknown>, headers?: Record<string, string>): ApiResponse =>
   json(200, { success: true, ...payload }, headers);

@@ -11,7 +11,7 @@ import {
   type FieldIssue,
 } from '../http/errors';
 
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 const fieldIssues = (error: z.core.$ZodError): FieldIssue[] =>
   error.issues.flatMap((issue) =>

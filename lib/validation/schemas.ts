@@ -10,7 +10,7 @@ import { parseCalendarDate, todayUtc } from '../domain/dates';
 import { FORBIDDEN_IN_TEXT } from '../domain/text';
 
 export const MAX_CAST_SIZE = 50;
-export const EARLIEST_DATE = '1800-01-01';
+const EARLIEST_DATE = '1800-01-01';
 
 /**
  * What JSON Schema should say about a value a schema accepts (parsed, for

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { serviceBuild } from './esbuild-options';
 
 export const BARE = 'bare';
-export const BARE_ENTRY = 'tests/bench/bare-handler.ts';
+const BARE_ENTRY = 'tests/bench/bare-handler.ts';
 
 export interface Bundle {
   name: string;

@@ -16,7 +16,7 @@ import type { Bundle } from './bundles';
 const run = promisify(execFile);
 
 /** Node 22 from node_modules (npm scripts put node_modules/.bin first on PATH; this is that node). */
-export const nodeBinary = process.execPath;
+const nodeBinary = process.execPath;
 
 export interface ColdInitSamples {
   /** bundle name → import times, ms */

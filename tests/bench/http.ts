@@ -50,7 +50,7 @@ export interface HttpResult {
 }
 
 /** RSS of every process in the group led by `leader` (our detached child and whatever it started). */
-export const groupMemory = (leader: number): MemorySample => {
+const groupMemory = (leader: number): MemorySample => {
   let serverKb = 0;
   let groupKb = 0;
   const processes: string[] = [];

@@ -127,7 +127,7 @@ export interface LocalStackResults {
 }
 
 /** Alternates the configurations, `rounds` times, so both see the same machine. */
-export const measureLocalStack = async (rounds: number, log: (line: string) => void): Promise<LocalStackResults> => {
+const measureLocalStack = async (rounds: number, log: (line: string) => void): Promise<LocalStackResults> => {
   const load = [loadavg()[0]!];
   const runs: LocalStackRun[] = [];
   for (let round = 1; round <= rounds; round += 1) {
@@ -140,7 +140,7 @@ export const measureLocalStack = async (rounds: number, log: (line: string) => v
 
 const mib = (kib: number): string => `${(kib / 1024).toFixed(0)} MiB`;
 
-export const renderLocalStack = (results: LocalStackResults): string => {
+const renderLocalStack = (results: LocalStackResults): string => {
   const roles = [...new Set(results.runs.flatMap((run) => Object.keys(run.pss)))].sort(
     (a, b) => ROLES.findIndex(([role]) => role === a) - ROLES.findIndex(([role]) => role === b),
   );
@@ -186,7 +186,7 @@ export const renderLocalStack = (results: LocalStackResults): string => {
 };
 
 /** Puts `section` in place of the previous local-stack section of `file`, or at its end. */
-export const writeLocalStackSection = (file: string, section: string): void => {
+const writeLocalStackSection = (file: string, section: string): void => {
   let existing = '';
   try {
     existing = readFileSync(file, 'utf8');

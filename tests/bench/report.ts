@@ -53,7 +53,7 @@ export interface BenchResults {
 }
 
 /** The quality bars. */
-export const BARS = {
+const BARS = {
   bundleRatio: 1.25,
   coldInitRatio: 1.3,
   warmP50Us: 200,

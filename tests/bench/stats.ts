@@ -52,8 +52,3 @@ export const shuffle = <T>(items: readonly T[], random: () => number): T[] => {
   }
   return result;
 };
-
-export const round = (value: number, digits = 0): number => {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-};

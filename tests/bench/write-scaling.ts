@@ -25,7 +25,7 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ st
 /** What a create answers: the new actor or movie, of which these scenarios need only the id. */
 type CreatedBody = { actor?: { id: string }; movie?: { id: string } };
 
-export const WRITERS = [1, 8, 32] as const;
+const WRITERS = [1, 8, 32] as const;
 /** Operations per writer in each measured run. */
 const OPS_PER_WRITER: Record<number, number> = { 1: 80, 8: 40, 32: 16 };
 
@@ -108,7 +108,7 @@ const sideBySide = async (
   return { writers, ...sides };
 };
 
-export const measureWriteScaling = async (localEndpoint: string, keysDir: string, log: (line: string) => void): Promise<WriteScalingResults> => {
+const measureWriteScaling = async (localEndpoint: string, keysDir: string, log: (line: string) => void): Promise<WriteScalingResults> => {
   const proxy = await startFaultProxy(localEndpoint, { contention: { commitLatencyMs: COMMIT_LATENCY_MS } });
   const tables = tableNamesFor('bench-writes');
   const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };

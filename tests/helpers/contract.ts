@@ -35,7 +35,7 @@ interface Document {
   components: { responses: Record<string, Response> };
 }
 
-export const CONTRACT_FILE = 'openapi.json';
+const CONTRACT_FILE = 'openapi.json';
 
 /** The document with every local $ref replaced by what it points to (it has no cycles). */
 export const dereference = (root: unknown): Document => {

@@ -56,7 +56,7 @@ export interface FaultProxy {
 }
 
 /** Where the proxy answers its contention figures (GET), for tests in other processes. */
-export const CONTENTION_STATS_PATH = '/__contention';
+const CONTENTION_STATS_PATH = '/__contention';
 
 const dynamoError = (type: string, message: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message, Message: message, ...extra });

@@ -37,7 +37,7 @@ const allProcesses = (): ProcessInfo[] =>
     .filter((info): info is ProcessInfo => info !== undefined);
 
 /** The `roots` still running and every process under them right now. */
-export const processTree = (...roots: number[]): ProcessInfo[] => {
+const processTree = (...roots: number[]): ProcessInfo[] => {
   const processes = allProcesses();
   const inTree = new Set(roots.filter((pid) => processes.some((info) => info.pid === pid)));
   for (let grown = true; grown; ) {
@@ -52,7 +52,7 @@ export const processTree = (...roots: number[]): ProcessInfo[] => {
   return processes.filter((info) => inTree.has(info.pid));
 };
 
-export const stillRunning = (info: ProcessInfo): boolean => readProcess(info.pid)?.started === info.started;
+const stillRunning = (info: ProcessInfo): boolean => readProcess(info.pid)?.started === info.started;
 
 export interface StartRun {
   child: ChildProcess;

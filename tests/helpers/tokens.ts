@@ -1,5 +1,5 @@
 /** Tokens for tests, signed with the suite's own key pair (ENSEMBLE_KEYS_DIR). */
-import { ROLE_SLUGS, type RoleSlug } from '../../lib/auth/permissions';
+import type { RoleSlug } from '../../lib/auth/permissions';
 import { mintRoleToken, mintToken, type TokenOptions } from '../../lib/dev/tokens';
 
 const keysDir = () => process.env.ENSEMBLE_KEYS_DIR!;
@@ -7,6 +7,3 @@ const keysDir = () => process.env.ENSEMBLE_KEYS_DIR!;
 export const roleToken = (role: RoleSlug): Promise<string> => mintRoleToken(role, { keysDir: keysDir() });
 
 export const customToken = (options: TokenOptions): Promise<string> => mintToken({ keysDir: keysDir(), ...options });
-
-export const allRoleTokens = async (): Promise<Record<RoleSlug, string>> =>
-  Object.fromEntries(await Promise.all(ROLE_SLUGS.map(async (role) => [role, await roleToken(role)]))) as Record<RoleSlug, string>;

@@ -17,7 +17,7 @@ import { freePort } from '../../lib/dev/ports';
 import { ensureTables, tableNamesFor } from '../../lib/dev/tables';
 import { startFaultProxy } from '../helpers/fault-proxy';
 
-export const TEST_STAGE = 'test';
+const TEST_STAGE = 'test';
 
 /** Jest skips the teardown when the setup fails, so a failed setup stops what it had started itself. */
 export default async function globalSetup(): Promise<void> {
