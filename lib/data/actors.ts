@@ -3,24 +3,20 @@ import { ageOn, todayUtc } from '../domain/dates';
 import { comparableText, searchWords } from '../domain/text';
 import { audit } from '../log';
 import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
-import { setOf, sortedIds, unlinkEverywhere } from './cast';
+import { deleteLinkedRecord, setOf, sortedIds } from './cast';
 import { newId } from './ids';
-import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import type { MovieRecord } from './movies';
-import { readPage } from './pages';
+import { readList } from './pages';
 import {
   checkExpectedVersion,
   identityChanged,
-  identityCreated,
-  identityRemoved,
-  listPartition,
+  insertRecord,
+  newRecordFields,
   onChangedMeanwhile,
   readRecord,
-  readTotal,
-  recordDelete,
-  recordKey,
-  recordPut,
   recordUpdate,
+  type CreatedRecord,
   type Identity,
   type StoredRecord,
 } from './records';
@@ -70,33 +66,19 @@ const identityOf = (name: string): Identity => ({
 export const getActor = (id: string): Promise<ActorRecord> => readRecord<ActorRecord>(store().actors, id);
 
 /** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
-const newActorRecord = (input: ActorCreate, { id, created_at: now }: CreatedRecord): ActorRecord =>
-  ({
-    ...recordKey(store().actors, id),
-    gsi1pk: listPartition(store().actors),
-    gsi1sk: id,
-    id,
-    name: input.name,
-    gender: input.gender,
-    gender_key: comparableText(input.gender),
-    birth_date: input.birth_date,
-    created_at: now,
-    updated_at: now,
-    version: 1,
-  }) as ActorRecord;
+const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorRecord => ({
+  ...newRecordFields(store().actors, created),
+  name: input.name,
+  gender: input.gender,
+  gender_key: comparableText(input.gender),
+  birth_date: input.birth_date,
+});
 
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
   // Nothing is read first, but a transaction can still meet another one writing the same name claim or counter shard.
   withFreshReads(async () => {
-    const { actors } = store();
     const record = newActorRecord(input, { id: newId(), created_at: new Date().toISOString() });
-    await transactWrite([
-      // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
-      ...claims(record),
-      recordPut(actors, record),
-      ...identityCreated(actors, record.id, identityOf(input.name)),
-    ]);
-    audit('actor.create', record.id, null, record.version);
+    await insertRecord(store().actors, record, identityOf(input.name), { claims: claims(record) });
     return record;
   });
 
@@ -133,17 +115,7 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */
 export const deleteActor = (id: string, expectedVersion?: number): Promise<void> =>
-  withFreshReads(async () => {
-    const { actors, movies } = store();
-    const current = await getActor(id);
-    checkExpectedVersion(actors, current.version, expectedVersion);
-    await transactWrite([
-      recordDelete(actors, current, onChangedMeanwhile(actors, expectedVersion)),
-      ...identityRemoved(actors, id, identityOf(current.name)),
-      ...unlinkEverywhere(movies, current.movie_ids, id, new Date().toISOString()),
-    ]);
-    audit('actor.delete', id, current.version, null, current.movie_ids ?? []);
-  });
+  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, (actor) => identityOf(actor.name));
 
 /** The list's filters other than `q`, as one predicate; undefined when none applies. */
 const actorFilter = (query: ActorListQuery, cast: Set<string> | undefined, today: string) => {
@@ -164,24 +136,12 @@ export interface ActorPage {
 }
 
 export const listActors = async (query: ActorListQuery): Promise<ActorPage> => {
-  const { actors, movies } = store();
   // The cast picker's filter: a movie's cast, read once (an unknown movie is a 404).
   const cast =
-    query.not_in_movie === undefined ? undefined : setOf((await readRecord<MovieRecord>(movies, query.not_in_movie)).actor_ids);
-  const matches = actorFilter(query, cast, todayUtc());
-  const search = query.q === undefined ? undefined : searchWords(query.q);
-  const { limit, cursor, ...selection } = query;
-  const [page, total] = await Promise.all([
-    readPage<ActorRecord>({
-      kind: actors,
-      limit,
-      cursor,
-      search,
-      searchedText: (record) => record.name,
-      matches,
-      queryKey: JSON.stringify(selection),
-    }),
-    matches === undefined && search === undefined ? readTotal(actors) : Promise.resolve(null),
-  ]);
-  return { actors: page.items, total, nextCursor: page.nextCursor };
+    query.not_in_movie === undefined ? undefined : setOf((await readRecord<MovieRecord>(store().movies, query.not_in_movie)).actor_ids);
+  const { items, ...page } = await readList<ActorRecord>(store().actors, query, {
+    searchedText: (record) => record.name,
+    matches: actorFilter(query, cast, todayUtc()),
+  });
+  return { actors: items, ...page };
 };

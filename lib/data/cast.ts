@@ -4,11 +4,23 @@
  * change bumps both records' versions, so a transaction that read either side
  * fails (and retries from a fresh read) if the other changed meanwhile.
  */
-import { RuleViolationError } from '../domain/errors';
-import { MAX_CAST_SIZE, MAX_CHANGE_ITEMS, MAX_FILMOGRAPHY } from '../domain/limits';
-import { readRecord, readRecords, recordKey, type StoredRecord } from './records';
+import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
+import { audit } from '../log';
+import {
+  checkExpectedVersion,
+  identityRemoved,
+  onChangedMeanwhile,
+  readRecord,
+  readRecords,
+  recordDelete,
+  recordKey,
+  type Identity,
+  type StoredRecord,
+} from './records';
 import type { RecordKind } from './store';
-import { staleRead, type GuardedWrite } from './transact';
+import { staleRead, transactWrite, withFreshReads, type GuardedWrite } from './transact';
+
+type LinkedRecord = StoredRecord & Partial<Record<RecordKind['links'], Set<string>>>;
 
 /** How many records of the other kind one record may be linked to. */
 const maxLinks = (kind: RecordKind): number => (kind.links === 'movie_ids' ? MAX_FILMOGRAPHY : MAX_CAST_SIZE);
@@ -39,19 +51,30 @@ export const linkChange = (kind: RecordKind, id: string, change: 'add' | 'remove
   onConditionFailed: staleRead,
 });
 
-/** The writes that take a record out of every record of the other kind it is linked to (it is being deleted). */
-export const unlinkEverywhere = (other: RecordKind, linkedIds: Set<string> | undefined, id: string, now: string): GuardedWrite[] =>
-  sortedIds(linkedIds).map((otherId) => linkChange(other, otherId, 'remove', id, now));
-
-/** A change is one transaction: refuses, before writing anything, one that would not fit. */
-export const ensureFitsOneChange = (writes: GuardedWrite[]): GuardedWrite[] => {
-  if (writes.length > MAX_CHANGE_ITEMS) {
-    throw new RuleViolationError(
-      `This change touches more than ${MAX_CHANGE_ITEMS} records at once; make it in smaller steps, such as replacing the cast in two requests.`,
-    );
-  }
-  return writes;
-};
+/**
+ * Deletes record `id` of `kind` with its identity, and takes it out of every
+ * record of the `other` kind it is linked to (a cast, a filmography), in one
+ * transaction. `If-Match` applies as to any write.
+ */
+export const deleteLinkedRecord = <T extends LinkedRecord>(
+  kind: RecordKind,
+  other: RecordKind,
+  id: string,
+  expectedVersion: number | undefined,
+  identityOf: (record: T) => Identity,
+): Promise<void> =>
+  withFreshReads(async () => {
+    const current = await readRecord<T>(kind, id);
+    checkExpectedVersion(kind, current.version, expectedVersion);
+    const linked = current[kind.links];
+    const now = new Date().toISOString();
+    await transactWrite([
+      recordDelete(kind, current, onChangedMeanwhile(kind, expectedVersion)),
+      ...identityRemoved(kind, id, identityOf(current)),
+      ...sortedIds(linked).map((otherId) => linkChange(other, otherId, 'remove', id, now)),
+    ]);
+    audit(`${kind.noun}.delete`, id, current.version, null, linked ?? []);
+  });
 
 /**
  * The records linked to record `id` of `owner` (a movie's cast, an actor's
@@ -59,7 +82,7 @@ export const ensureFitsOneChange = (writes: GuardedWrite[]): GuardedWrite[] => {
  * is a RecordNotFoundError.
  */
 export const readLinked = async <T extends StoredRecord>(owner: RecordKind, id: string, other: RecordKind): Promise<T[]> => {
-  const record = await readRecord<StoredRecord & Partial<Record<RecordKind['links'], Set<string>>>>(owner, id);
+  const record = await readRecord<LinkedRecord>(owner, id);
   const ids = sortedIds(record[owner.links]);
   if (ids.length === 0) return [];
   const found = new Map((await readRecords<T>(other, ids)).map((linked) => [linked.id, linked]));

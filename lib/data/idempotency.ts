@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { EnsembleError, RuleViolationError } from '../domain/errors';
-import { claimPut } from './records';
+import { claimPut, type CreatedRecord } from './records';
 import { store, type RecordKind } from './store';
 import type { GuardedWrite } from './transact';
 
@@ -33,17 +33,6 @@ export interface IdempotencyScope extends IdempotentRequest {
 
 /** Another request with the same key committed first: its result is replayed. */
 class KeyClaimedMeanwhile extends EnsembleError {}
-
-/**
- * All a claim keeps of the record it created: no name, gender, date or
- * cast. A replay needs no more, because it carries the very body of the
- * first request (the fingerprint says so), from which the rest of the
- * response is rebuilt.
- */
-export interface CreatedRecord {
-  id: string;
-  created_at: string;
-}
 
 const claimKey = (scope: IdempotencyScope) => ({
   pk: `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify([scope.caller, scope.operation, scope.key])).digest('base64url')}`,
@@ -89,6 +78,8 @@ export const createOnce = async <T extends CreatedRecord>(
   const now = Math.floor(Date.now() / 1000);
   try {
     const result = await create((value) => [
+      // All a claim keeps of the record: no name, gender, date or cast. A replay carries the very body of
+      // the first request (the fingerprint says so), from which `rebuild` makes the rest of the response.
       claimPut({
         table: scope.kind.table,
         item: {

@@ -5,24 +5,21 @@ import { comparableText, searchWords } from '../domain/text';
 import { audit } from '../log';
 import type { MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
 import type { ActorRecord } from './actors';
-import { ensureFitsOneChange, linkChange, readLinked, setOf, sortedIds, unlinkEverywhere } from './cast';
+import { deleteLinkedRecord, linkChange, readLinked, setOf, sortedIds } from './cast';
 import { newId } from './ids';
-import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
-import { readPage } from './pages';
+import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { readList } from './pages';
 import {
   checkExpectedVersion,
   identityChanged,
-  identityCreated,
-  identityRemoved,
-  listPartition,
+  ensureFitsOneChange,
+  insertRecord,
+  newRecordFields,
   onChangedMeanwhile,
   readRecord,
   readRecords,
-  readTotal,
-  recordDelete,
-  recordKey,
-  recordPut,
   recordUpdate,
+  type CreatedRecord,
   type Identity,
   type StoredRecord,
 } from './records';
@@ -83,38 +80,23 @@ const checkActorsCanJoin = async (requested: string[], joining: Set<string>): Pr
 };
 
 /** A new movie as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
-const newMovieRecord = (input: MovieCreate, { id, created_at: now }: CreatedRecord): MovieRecord => {
-  const cast = input.actor_ids ?? [];
-  return {
-    ...recordKey(store().movies, id),
-    gsi1pk: listPartition(store().movies),
-    gsi1sk: id,
-    id,
-    title: input.title,
-    release_date: input.release_date,
-    ...(cast.length > 0 ? { actor_ids: new Set(cast) } : {}),
-    created_at: now,
-    updated_at: now,
-    version: 1,
-  } as MovieRecord;
-};
+const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieRecord => ({
+  ...newRecordFields(store().movies, created),
+  title: input.title,
+  release_date: input.release_date,
+  ...(input.actor_ids !== undefined && input.actor_ids.length > 0 ? { actor_ids: new Set(input.actor_ids) } : {}),
+});
 
 export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> = () => []): Promise<MovieRecord> =>
   withFreshReads(async () => {
-    const { actors, movies } = store();
     const cast = input.actor_ids ?? [];
     await checkActorsCanJoin(cast, new Set(cast));
     const record = newMovieRecord(input, { id: newId(), created_at: new Date().toISOString() });
-    await transactWrite(
-      ensureFitsOneChange([
-        // First: when a racing retry loses on both the key and the title, it is a replay, not a duplicate.
-        ...claims(record),
-        recordPut(movies, record),
-        ...identityCreated(movies, record.id, identityOf(input.title, input.release_date)),
-        ...cast.map((actorId) => linkChange(actors, actorId, 'add', record.id, record.created_at)),
-      ]),
-    );
-    audit('movie.create', record.id, null, record.version, cast);
+    await insertRecord(store().movies, record, identityOf(input.title, input.release_date), {
+      claims: claims(record),
+      links: cast.map((actorId) => linkChange(store().actors, actorId, 'add', record.id, record.created_at)),
+      linkedIds: cast,
+    });
     return record;
   });
 
@@ -206,17 +188,7 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
 export const deleteMovie = (id: string, expectedVersion?: number): Promise<void> =>
-  withFreshReads(async () => {
-    const { actors, movies } = store();
-    const current = await getMovie(id);
-    checkExpectedVersion(movies, current.version, expectedVersion);
-    await transactWrite([
-      recordDelete(movies, current, onChangedMeanwhile(movies, expectedVersion)),
-      ...identityRemoved(movies, id, identityOf(current.title, current.release_date)),
-      ...unlinkEverywhere(actors, current.actor_ids, id, new Date().toISOString()),
-    ]);
-    audit('movie.delete', id, current.version, null, current.actor_ids ?? []);
-  });
+  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, (movie) => identityOf(movie.title, movie.release_date));
 
 /** The filmography as full movie records, sorted by id (an unknown actor is a RecordNotFoundError). */
 export const getFilmography = (actorId: string): Promise<MovieRecord[]> => readLinked<MovieRecord>(store().actors, actorId, store().movies);
@@ -238,21 +210,9 @@ export interface MoviePage {
 }
 
 export const listMovies = async (query: MovieListQuery): Promise<MoviePage> => {
-  const { movies } = store();
-  const matches = releaseFilter(query);
-  const search = query.q === undefined ? undefined : searchWords(query.q);
-  const { limit, cursor, ...selection } = query;
-  const [page, total] = await Promise.all([
-    readPage<MovieRecord>({
-      kind: movies,
-      limit,
-      cursor,
-      search,
-      searchedText: (record) => record.title,
-      matches,
-      queryKey: JSON.stringify(selection),
-    }),
-    matches === undefined && search === undefined ? readTotal(movies) : Promise.resolve(null),
-  ]);
-  return { movies: page.items, total, nextCursor: page.nextCursor };
+  const { items, ...page } = await readList<MovieRecord>(store().movies, query, {
+    searchedText: (record) => record.title,
+    matches: releaseFilter(query),
+  });
+  return { movies: items, ...page };
 };

@@ -11,7 +11,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { MAX_WORD_BYTES, searchWords } from '../domain/text';
 import { ULID } from '../validation/schemas';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { listPartition, readRecords, recordKey, wordKey, wordPartition, type StoredRecord } from './records';
+import { listPartition, readRecords, readTotal, recordKey, wordKey, wordPartition, type StoredRecord } from './records';
 import { store, type RecordKind } from './store';
 
 export interface PageRequest<T> {
@@ -39,12 +39,41 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** What selects a page of a list: the parameters every list has, and its filters. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  /** All records of the kind, for a plain list; null as soon as a filter or `q` applies. */
+  total: number | null;
+  nextCursor: string | null;
+}
+
+/** One page of a list of `kind`, with its total: what GET /actors and GET /movies answer. */
+export const readList = async <T extends StoredRecord>(
+  kind: RecordKind,
+  query: ListQuery,
+  { searchedText, matches }: Pick<PageRequest<T>, 'searchedText' | 'matches'>,
+): Promise<ListPage<T>> => {
+  const search = query.q === undefined ? undefined : searchWords(query.q);
+  const { limit, cursor, ...selection } = query;
+  const [page, total] = await Promise.all([
+    readPage<T>({ kind, limit, cursor, search, searchedText, matches, queryKey: JSON.stringify(selection) }),
+    matches === undefined && search === undefined ? readTotal(kind) : Promise.resolve(null),
+  ]);
+  return { ...page, total };
+};
+
 /** Queries per request at most, so a sparse filter costs bounded reads and returns a cursor to go on. */
 const MAX_QUERIES = 8;
 
 type Entry = { record: unknown; position: string };
 
-export const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promise<Page<T>> => {
+const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promise<Page<T>> => {
   // A query of only punctuation has no words to look up, so nothing matches.
   if (request.search?.length === 0) return { items: [], nextCursor: null };
   const start = request.cursor === undefined ? undefined : startPosition(request, request.cursor);

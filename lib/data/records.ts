@@ -22,9 +22,11 @@
 import { createHash, randomInt } from 'node:crypto';
 import { QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { DuplicateRecordError, RecordNotFoundError, StoreBusyError, VersionMismatchError } from '../domain/errors';
+import { DuplicateRecordError, RecordNotFoundError, RuleViolationError, StoreBusyError, VersionMismatchError } from '../domain/errors';
+import { MAX_CHANGE_ITEMS } from '../domain/limits';
 import { store, type RecordKind } from './store';
-import { MAX_ATTEMPTS, pause, staleRead, type GuardedWrite } from './transact';
+import { audit } from '../log';
+import { MAX_ATTEMPTS, pause, staleRead, transactWrite, type GuardedWrite } from './transact';
 
 /** DynamoDB's limit on a partition key. */
 const MAX_PARTITION_KEY_BYTES = 2048;
@@ -35,6 +37,12 @@ export interface StoredRecord {
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** What a new record is born with besides its own fields: its id and time of creation. */
+export interface CreatedRecord {
+  id: string;
+  created_at: string;
 }
 
 export const recordKey = (kind: RecordKind, id: string) => ({ pk: `${kind.key}#${id}` });
@@ -309,11 +317,49 @@ export const recordDelete = (kind: RecordKind, record: StoredRecord, onChangedMe
   onConditionFailed: onChangedMeanwhile,
 });
 
-/** Writes a new record (a fresh id, so its key is free unless this very write was already made). */
-export const recordPut = (kind: RecordKind, record: StoredRecord): GuardedWrite => ({
-  write: { Put: { TableName: kind.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
-  onConditionFailed: staleRead,
+/** The keys and bookkeeping every new record starts with: on its kind's list, at version 1. */
+export const newRecordFields = (kind: RecordKind, { id, created_at: createdAt }: CreatedRecord) => ({
+  ...recordKey(kind, id),
+  gsi1pk: listPartition(kind),
+  gsi1sk: id,
+  id,
+  created_at: createdAt,
+  updated_at: createdAt,
+  version: 1,
 });
+
+/**
+ * Writes a new record, its identity, and `claims` (an Idempotency-Key) and
+ * `links` (the other side of a new movie's cast) with it, in one transaction.
+ */
+export const insertRecord = async (
+  kind: RecordKind,
+  record: StoredRecord,
+  identity: Identity,
+  { claims = [], links = [], linkedIds = [] }: { claims?: GuardedWrite[]; links?: GuardedWrite[]; linkedIds?: string[] } = {},
+): Promise<void> => {
+  await transactWrite(
+    ensureFitsOneChange([
+      // First: when a racing retry loses on both the key and the identity, it is a replay, not a duplicate.
+      ...claims,
+      // A fresh id, so the key is free unless this very write was already made.
+      { write: { Put: { TableName: kind.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }, onConditionFailed: staleRead },
+      ...identityCreated(kind, record.id, identity),
+      ...links,
+    ]),
+  );
+  audit(`${kind.noun}.create`, record.id, null, record.version, linkedIds);
+};
+
+/** A change is one transaction: refuses, before writing anything, one that would not fit. */
+export const ensureFitsOneChange = (writes: GuardedWrite[]): GuardedWrite[] => {
+  if (writes.length > MAX_CHANGE_ITEMS) {
+    throw new RuleViolationError(
+      `This change touches more than ${MAX_CHANGE_ITEMS} records at once; make it in smaller steps, such as replacing the cast in two requests.`,
+    );
+  }
+  return writes;
+};
 
 /** `If-Match` as the version it names: the caller's read must be the latest. */
 export const checkExpectedVersion = (kind: RecordKind, current: number, expected: number | undefined): void => {
