@@ -1,12 +1,16 @@
 /**
- * Runtime configuration, read once from the environment when a function is
- * loaded. A missing or contradictory setting fails the cold start loudly
- * rather than surfacing later as a confusing 500 on some request.
+ * All runtime configuration: every setting of the environment is read and
+ * checked here, and nowhere else. Each concern reads its settings once, when
+ * it is first needed: the log settings when a function is loaded (so a typo
+ * in LOG_LEVEL fails the cold start), the auth, data and cursor settings at
+ * the first request that uses them (so a public function never needs the
+ * data settings). Either way a missing or wrong setting throws a ConfigError
+ * naming it, and that invocation fails with a logged 500, rather than the
+ * function running on a guess.
  */
+import { ConfigError } from './domain/errors';
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 const readEnv = (name: string): string | undefined => {
   const value = process.env[name]?.trim();
@@ -72,6 +76,8 @@ export const readAuthConfig = (): AuthConfig => {
 
 export interface DataConfig {
   actorsTable: string;
+  /** The AWS region; only DynamoDB Local's client needs it spelt out (Lambda's SDK finds its own). */
+  region: string;
   moviesTable: string;
   /** DynamoDB Local's URL in development; unset in AWS. */
   endpoint: string | undefined;
@@ -89,6 +95,7 @@ export const readDataConfig = (): DataConfig => {
   return {
     actorsTable: requireEnv('ACTORS_TABLE'),
     moviesTable: requireEnv('MOVIES_TABLE'),
+    region: readEnv('AWS_REGION') ?? 'us-east-1',
     endpoint: readEnv('DYNAMODB_ENDPOINT'),
     requestTimeoutMs: timeout,
   };
@@ -117,4 +124,22 @@ export const readCursorKeys = (): string[] => {
     throw new ConfigError(`CURSOR_KEYS must be a comma-separated list of keys of at least ${MIN_CURSOR_KEY_LENGTH} characters each.`);
   }
   return keys;
+};
+
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface LogConfig {
+  /** The least severe level written; SILENT writes nothing (the tests' default for handlers run in-process). */
+  level: LogLevel;
+  /** The CloudWatch namespace of the metrics the log lines carry. */
+  metricsNamespace: string;
+}
+
+export const readLogConfig = (): LogConfig => {
+  const level = (readEnv('LOG_LEVEL') ?? 'INFO').toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${level}".`);
+  }
+  return { level: level as LogLevel, metricsNamespace: readEnv('METRICS_NAMESPACE') ?? 'ensemble' };
 };

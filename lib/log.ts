@@ -14,14 +14,14 @@
  * call, no agent and no library in the bundle.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { readLogConfig, type LogLevel } from './config';
 
-type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-const LEVELS: Record<Level | 'SILENT', number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
+type Level = Exclude<LogLevel, 'SILENT'>;
+const LEVELS: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
-const isLevelName = (name: string): name is keyof typeof LEVELS => Object.hasOwn(LEVELS, name);
-const requestedLevel = process.env.LOG_LEVEL?.toUpperCase() ?? 'INFO';
-const threshold = isLevelName(requestedLevel) ? LEVELS[requestedLevel] : LEVELS.INFO;
-const namespace = process.env.METRICS_NAMESPACE || 'ensemble';
+const config = readLogConfig();
+const threshold = LEVELS[config.level];
+const namespace = config.metricsNamespace;
 
 const serialise = (value: unknown): unknown =>
   value instanceof Error || (typeof value === 'object' && value !== null && 'stack' in value)

@@ -1,30 +1,27 @@
 /** Actors: reads, writes and lists, with their uniqueness, search words and cast links kept in step. */
-import { newId } from './ids';
-import { ageOn, latestBirthDateForAge, todayUtc } from '../domain/dates';
-import { ConflictError, NotFoundError } from '../http/errors';
-import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
-import { setOf, sortedIds, unlinkWrite } from './cast';
-import { getMovie } from './movies';
-import { tables } from './client';
-import { audit } from '../log';
+import { ageOn, todayUtc } from '../domain/dates';
 import { comparableText, searchWords } from '../domain/text';
-import { readPage, type DynamoFilter } from './pages';
+import { audit } from '../log';
+import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
+import { deleteLinkedRecord, setOf, sortedIds } from './cast';
+import { newId } from './ids';
+import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import type { MovieRecord } from './movies';
+import { readList } from './pages';
 import {
-  getRecord,
+  checkExpectedVersion,
   identityChanged,
-  identityCreated,
-  identityRemoved,
-  listPartition,
-  readTotal,
-  recordDelete,
-  recordKey,
-  recordPut,
+  insertRecord,
+  newRecordFields,
+  onChangedMeanwhile,
+  readRecord,
   recordUpdate,
+  type CreatedRecord,
   type Identity,
   type StoredRecord,
 } from './records';
-import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
-import { checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
+import { store } from './store';
+import { transactWrite, withFreshReads } from './transact';
 
 export interface ActorRecord extends StoredRecord {
   name: string;
@@ -48,8 +45,6 @@ export interface Actor {
   version: number;
 }
 
-const KIND = 'ACTOR';
-
 export const presentActor = (record: ActorRecord, today = todayUtc()): Actor => ({
   id: record.id,
   name: record.name,
@@ -62,121 +57,76 @@ export const presentActor = (record: ActorRecord, today = todayUtc()): Actor => 
   version: record.version,
 });
 
-const identityOf = (name: string): Identity => ({ unique: comparableText(name), words: searchWords(name) });
+const identityOf = (name: string): Identity => ({
+  unique: comparableText(name),
+  duplicateMessage: `An actor named "${name}" already exists.`,
+  words: searchWords(name),
+});
 
-const duplicateName = (name: string) => () => new ConflictError(`An actor named "${name}" already exists.`);
-
-const notFound = (id: string) => new NotFoundError(`No actor has the id ${id}.`);
-
-export const getActor = async (id: string): Promise<ActorRecord> => {
-  const record = await getRecord<ActorRecord>(tables.actors, KIND, id);
-  if (record === undefined) throw notFound(id);
-  return record;
-};
+export const getActor = (id: string): Promise<ActorRecord> => readRecord<ActorRecord>(store().actors, id);
 
 /** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
-const newActorRecord = (input: ActorCreate, { id, created_at: now }: CreatedRecord): ActorRecord =>
-  ({
-    ...recordKey(KIND, id),
-    gsi1pk: listPartition(KIND),
-    gsi1sk: id,
-    id,
-    name: input.name,
-    gender: input.gender,
-    gender_key: comparableText(input.gender),
-    birth_date: input.birth_date,
-    created_at: now,
-    updated_at: now,
-    version: 1,
-  }) as ActorRecord;
+const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorRecord => ({
+  ...newRecordFields(store().actors, created),
+  name: input.name,
+  gender: input.gender,
+  gender_key: comparableText(input.gender),
+  birth_date: input.birth_date,
+});
 
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
   // Nothing is read first, but a transaction can still meet another one writing the same name claim or counter shard.
   withFreshReads(async () => {
-    const now = new Date().toISOString();
-    const id = newId();
-    const record = newActorRecord(input, { id, created_at: now });
-    await transactWrite([
-      // First: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
-      ...claims(record),
-      recordPut(tables.actors, record),
-      ...identityCreated(tables.actors, KIND, id, identityOf(input.name), duplicateName(input.name)),
-    ]);
-    audit('actor.create', id, null, record.version);
+    const record = newActorRecord(input, { id: newId(), created_at: new Date().toISOString() });
+    await insertRecord(store().actors, record, identityOf(input.name), { claims: claims(record) });
     return record;
   });
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
 export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>
   createOnce<ActorRecord>(
-    request && { ...request, table: tables.actors, operation: 'createActor', body: input },
+    request && { ...request, kind: store().actors, operation: 'createActor', body: input },
     (claims) => createActor(input, claims),
     (created) => newActorRecord(input, created),
   );
 
 export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>
   withFreshReads(async () => {
+    const { actors } = store();
     const current = await getActor(id);
-    checkExpectedVersion(current.version, expectedVersion, 'actor');
-    const next = { ...current, ...changes };
+    checkExpectedVersion(actors, current.version, expectedVersion);
+    const next = { ...current, ...changes, gender_key: comparableText(changes.gender ?? current.gender) };
     const changed = (['name', 'gender', 'birth_date'] as const).filter((field) => next[field] !== current[field]);
     if (changed.length === 0) return current;
     const now = new Date().toISOString();
     await transactWrite([
       recordUpdate(
-        tables.actors,
-        KIND,
+        actors,
         current,
-        { name: next.name, gender: next.gender, gender_key: comparableText(next.gender), birth_date: next.birth_date },
+        { name: next.name, gender: next.gender, gender_key: next.gender_key, birth_date: next.birth_date },
         now,
-        onChangedMeanwhile(expectedVersion, 'actor'),
+        onChangedMeanwhile(actors, expectedVersion),
       ),
-      ...identityChanged(tables.actors, KIND, id, identityOf(current.name), identityOf(next.name), duplicateName(next.name)),
+      ...identityChanged(actors, id, identityOf(current.name), identityOf(next.name)),
     ]);
     audit('actor.update', id, current.version, current.version + 1);
-    return { ...next, gender_key: comparableText(next.gender), version: current.version + 1, updated_at: now };
+    return { ...next, version: current.version + 1, updated_at: now };
   });
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */
 export const deleteActor = (id: string, expectedVersion?: number): Promise<void> =>
-  withFreshReads(async () => {
-    const current = await getActor(id);
-    checkExpectedVersion(current.version, expectedVersion, 'actor');
-    const now = new Date().toISOString();
-    await transactWrite([
-      recordDelete(tables.actors, KIND, current, onChangedMeanwhile(expectedVersion, 'actor')),
-      ...identityRemoved(tables.actors, KIND, id, identityOf(current.name)),
-      ...sortedIds(current.movie_ids).map((movieId) => unlinkWrite(tables.movies, 'MOVIE', movieId, 'actor_ids', id, now)),
-    ]);
-    audit('actor.delete', id, current.version, null, current.movie_ids ?? []);
-  });
+  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, (actor) => identityOf(actor.name));
 
-const actorFilter = (query: ActorListQuery, today: string, cast: Set<string>): DynamoFilter | undefined => {
-  const conditions: string[] = [];
-  const values: Record<string, unknown> = {};
-  const names: Record<string, string> = {};
-  if (cast.size > 0) {
-    const placeholders = [...cast].map((castId, index) => {
-      values[`:cast${index}`] = castId;
-      return `:cast${index}`;
-    });
-    conditions.push(`NOT (#id IN (${placeholders.join(', ')}))`);
-    names['#id'] = 'id';
-  }
-  if (query.gender !== undefined) {
-    conditions.push('gender_key = :gender');
-    values[':gender'] = comparableText(query.gender);
-  }
-  if (query.min_age !== undefined) {
-    conditions.push('birth_date <= :bornBy');
-    values[':bornBy'] = latestBirthDateForAge(query.min_age, today);
-  }
-  if (query.max_age !== undefined) {
-    conditions.push('birth_date > :bornAfter');
-    values[':bornAfter'] = latestBirthDateForAge(query.max_age + 1, today);
-  }
-  if (conditions.length === 0) return undefined;
-  return { expression: conditions.join(' AND '), values, ...(Object.keys(names).length > 0 ? { names } : {}) };
+/** The list's filters other than `q`, as one predicate; undefined when none applies. */
+const actorFilter = (query: ActorListQuery, cast: Set<string> | undefined, today: string) => {
+  const { gender, min_age: minAge, max_age: maxAge } = query;
+  if (cast === undefined && gender === undefined && minAge === undefined && maxAge === undefined) return undefined;
+  const genderKey = gender === undefined ? undefined : comparableText(gender);
+  return (record: ActorRecord): boolean =>
+    !(cast?.has(record.id) ?? false) &&
+    (genderKey === undefined || record.gender_key === genderKey) &&
+    (minAge === undefined || ageOn(record.birth_date, today) >= minAge) &&
+    (maxAge === undefined || ageOn(record.birth_date, today) <= maxAge);
 };
 
 export interface ActorPage {
@@ -186,30 +136,12 @@ export interface ActorPage {
 }
 
 export const listActors = async (query: ActorListQuery): Promise<ActorPage> => {
-  const today = todayUtc();
   // The cast picker's filter: a movie's cast, read once (an unknown movie is a 404).
-  const cast = query.not_in_movie === undefined ? new Set<string>() : setOf((await getMovie(query.not_in_movie)).actor_ids);
-  const filter = actorFilter(query, today, cast);
-  const search = query.q === undefined ? undefined : searchWords(query.q);
-  const filtered = filter !== undefined || search !== undefined || query.not_in_movie !== undefined;
-  const { limit, cursor, ...selection } = query;
-  const [page, total] = await Promise.all([
-    readPage<ActorRecord>({
-      table: tables.actors,
-      kind: KIND,
-      limit,
-      cursor,
-      search,
-      searchedText: (record) => record.name,
-      filter,
-      matches: (record) =>
-        !cast.has(record.id) &&
-        (query.gender === undefined || record.gender_key === comparableText(query.gender)) &&
-        (query.min_age === undefined || ageOn(record.birth_date, today) >= query.min_age) &&
-        (query.max_age === undefined || ageOn(record.birth_date, today) <= query.max_age),
-      queryKey: JSON.stringify(selection),
-    }),
-    filtered ? Promise.resolve(null) : readTotal(tables.actors, KIND),
-  ]);
-  return { actors: page.items, total, nextCursor: page.nextCursor };
+  const cast =
+    query.not_in_movie === undefined ? undefined : setOf((await readRecord<MovieRecord>(store().movies, query.not_in_movie)).actor_ids);
+  const { items, ...page } = await readList<ActorRecord>(store().actors, query, {
+    searchedText: (record) => record.name,
+    matches: actorFilter(query, cast, todayUtc()),
+  });
+  return { actors: items, ...page };
 };

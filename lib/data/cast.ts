@@ -4,73 +4,89 @@
  * change bumps both records' versions, so a transaction that read either side
  * fails (and retries from a fresh read) if the other changed meanwhile.
  */
-import { UnprocessableEntityError } from '../http/errors';
-import { MAX_CAST_SIZE } from '../validation/schemas';
-import { recordKey, type Kind } from './records';
-import { staleRead, MAX_TRANSACTION_ITEMS, type GuardedWrite } from './transact';
+import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
+import { audit } from '../log';
+import {
+  checkExpectedVersion,
+  identityRemoved,
+  onChangedMeanwhile,
+  readRecord,
+  readRecords,
+  recordDelete,
+  recordKey,
+  type Identity,
+  type StoredRecord,
+} from './records';
+import type { RecordKind } from './store';
+import { staleRead, transactWrite, withFreshReads, type GuardedWrite } from './transact';
 
-/** How many movies one actor may be cast in: keeps deleting an actor within one transaction. */
-export const MAX_FILMOGRAPHY = 50;
+type LinkedRecord = StoredRecord & Partial<Record<RecordKind['links'], Set<string>>>;
 
-export type LinkField = 'actor_ids' | 'movie_ids';
+/** How many records of the other kind one record may be linked to. */
+const maxLinks = (kind: RecordKind): number => (kind.links === 'movie_ids' ? MAX_FILMOGRAPHY : MAX_CAST_SIZE);
 
-/** Adds `linkedId` to the `field` set of another record, which must exist and have room. */
-export const linkWrite = (
-  table: string,
-  kind: Kind,
-  id: string,
-  field: LinkField,
-  linkedId: string,
-  now: string,
-): GuardedWrite => ({
+/**
+ * Adds `linkedId` to (or removes it from) the links of record `id` of `kind`.
+ * The record must exist and, to gain a link, have room for it: both were
+ * checked on the fresh read the transaction started from, so a failed
+ * condition means it changed since.
+ */
+export const linkChange = (kind: RecordKind, id: string, change: 'add' | 'remove', linkedId: string, now: string): GuardedWrite => ({
   write: {
     Update: {
-      TableName: table,
+      TableName: kind.table,
       Key: recordKey(kind, id),
-      UpdateExpression: 'ADD #links :link, version :one SET updated_at = :now',
-      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#links) OR size(#links) < :max)',
-      ExpressionAttributeNames: { '#links': field },
+      UpdateExpression: `${change === 'add' ? 'ADD #links :link,' : 'DELETE #links :link ADD'} version :one SET updated_at = :now`,
+      ConditionExpression:
+        change === 'add' ? 'attribute_exists(pk) AND (attribute_not_exists(#links) OR size(#links) < :max)' : 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#links': kind.links },
       ExpressionAttributeValues: {
         ':link': new Set([linkedId]),
         ':one': 1,
         ':now': now,
-        ':max': field === 'movie_ids' ? MAX_FILMOGRAPHY : MAX_CAST_SIZE,
+        ...(change === 'add' ? { ':max': maxLinks(kind) } : {}),
       },
     },
   },
-  // It was checked on the fresh read this transaction started from, so it changed since.
   onConditionFailed: staleRead,
 });
 
-/** Removes `linkedId` from the `field` set of another record. */
-export const unlinkWrite = (
-  table: string,
-  kind: Kind,
+/**
+ * Deletes record `id` of `kind` with its identity, and takes it out of every
+ * record of the `other` kind it is linked to (a cast, a filmography), in one
+ * transaction. `If-Match` applies as to any write.
+ */
+export const deleteLinkedRecord = <T extends LinkedRecord>(
+  kind: RecordKind,
+  other: RecordKind,
   id: string,
-  field: LinkField,
-  linkedId: string,
-  now: string,
-): GuardedWrite => ({
-  write: {
-    Update: {
-      TableName: table,
-      Key: recordKey(kind, id),
-      UpdateExpression: 'DELETE #links :link ADD version :one SET updated_at = :now',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#links': field },
-      ExpressionAttributeValues: { ':link': new Set([linkedId]), ':one': 1, ':now': now },
-    },
-  },
-  onConditionFailed: staleRead,
-});
+  expectedVersion: number | undefined,
+  identityOf: (record: T) => Identity,
+): Promise<void> =>
+  withFreshReads(async () => {
+    const current = await readRecord<T>(kind, id);
+    checkExpectedVersion(kind, current.version, expectedVersion);
+    const linked = current[kind.links];
+    const now = new Date().toISOString();
+    await transactWrite([
+      recordDelete(kind, current, onChangedMeanwhile(kind, expectedVersion)),
+      ...identityRemoved(kind, id, identityOf(current)),
+      ...sortedIds(linked).map((otherId) => linkChange(other, otherId, 'remove', id, now)),
+    ]);
+    audit(`${kind.noun}.delete`, id, current.version, null, linked ?? []);
+  });
 
-export const ensureFitsOneTransaction = (writes: GuardedWrite[]): GuardedWrite[] => {
-  if (writes.length > MAX_TRANSACTION_ITEMS) {
-    throw new UnprocessableEntityError(
-      `This change touches more than ${MAX_TRANSACTION_ITEMS} records at once; make it in smaller steps, such as replacing the cast in two requests.`,
-    );
-  }
-  return writes;
+/**
+ * The records linked to record `id` of `owner` (a movie's cast, an actor's
+ * movies), as full records of the other kind, sorted by id. A missing owner
+ * is a RecordNotFoundError.
+ */
+export const readLinked = async <T extends StoredRecord>(owner: RecordKind, id: string, other: RecordKind): Promise<T[]> => {
+  const record = await readRecord<LinkedRecord>(owner, id);
+  const ids = sortedIds(record[owner.links]);
+  if (ids.length === 0) return [];
+  const found = new Map((await readRecords<T>(other, ids)).map((linked) => [linked.id, linked]));
+  return ids.flatMap((linkedId) => found.get(linkedId) ?? []);
 };
 
 export const setOf = (ids: Iterable<string> | undefined): Set<string> => new Set(ids ?? []);

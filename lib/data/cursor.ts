@@ -5,12 +5,9 @@
  */
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readCursorKeys } from '../config';
-import { BadRequestError } from '../http/errors';
+import { InvalidCursorError } from '../domain/errors';
 
-export const invalidCursor = (): BadRequestError =>
-  new BadRequestError('The cursor is invalid: pass next_cursor back unchanged, with the same filters.', [
-    { field: 'cursor', message: 'is not a cursor this API issued for this list and query' },
-  ]);
+export const invalidCursor = (): InvalidCursorError => new InvalidCursorError();
 
 export interface CursorCodec {
   /** `query` names the filters the position belongs to, `list` the list; a cursor only continues those. */
@@ -50,7 +47,9 @@ export const cursorCodec = (secrets: string[]): CursorCodec => {
   };
 };
 
-const codec = cursorCodec(readCursorKeys());
+// Keyed from the configuration on first use, not at import: only the list functions need the keys.
+let codec: CursorCodec | undefined;
+const instanceCodec = (): CursorCodec => (codec ??= cursorCodec(readCursorKeys()));
 
-export const encodeCursor = codec.encode;
-export const decodeCursor = codec.decode;
+export const encodeCursor: CursorCodec['encode'] = (position, query, list) => instanceCodec().encode(position, query, list);
+export const decodeCursor: CursorCodec['decode'] = (cursor, query, list) => instanceCodec().decode(cursor, query, list);

@@ -8,8 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { UnprocessableEntityError } from '../http/errors';
-import { db } from './client';
+import { EnsembleError, RuleViolationError } from '../domain/errors';
+import { claimPut, type CreatedRecord } from './records';
+import { store, type RecordKind } from './store';
 import type { GuardedWrite } from './transact';
 
 /** How long a key is remembered. */
@@ -23,24 +24,15 @@ export interface IdempotentRequest {
 }
 
 export interface IdempotencyScope extends IdempotentRequest {
-  table: string;
+  /** Claims live beside the records they created. */
+  kind: RecordKind;
   operation: string;
   /** The validated request body, canonicalised by the schema that produced it. */
   body: unknown;
 }
 
-class KeyClaimedMeanwhile extends Error {}
-
-/**
- * All a claim keeps of the record it created: no name, gender, date or
- * cast. A replay needs no more, because it carries the very body of the
- * first request (the fingerprint says so), from which the rest of the
- * response is rebuilt.
- */
-export interface CreatedRecord {
-  id: string;
-  created_at: string;
-}
+/** Another request with the same key committed first: its result is replayed. */
+class KeyClaimedMeanwhile extends EnsembleError {}
 
 const claimKey = (scope: IdempotencyScope) => ({
   pk: `IDEMPOTENCY#${createHash('sha256').update(JSON.stringify([scope.caller, scope.operation, scope.key])).digest('base64url')}`,
@@ -55,12 +47,12 @@ const fingerprint = (scope: IdempotencyScope): string =>
 const legacyFingerprint = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('base64url');
 
 const replay = async <T>(scope: IdempotencyScope, rebuild: (created: CreatedRecord) => T): Promise<T | undefined> => {
-  const { Item } = await db.send(new GetCommand({ TableName: scope.table, Key: claimKey(scope), ConsistentRead: true }));
+  const { Item } = await store().db.send(new GetCommand({ TableName: scope.kind.table, Key: claimKey(scope), ConsistentRead: true }));
   // TTL deletion lags by up to days; an expired claim counts as gone.
   if (Item === undefined || (Item.expires_at as number) < Date.now() / 1000) return undefined;
   const legacy = Item.result !== undefined;
   if (Item.fingerprint !== (legacy ? legacyFingerprint(scope.body) : fingerprint(scope))) {
-    throw new UnprocessableEntityError('This Idempotency-Key was already used with a different request body.', [
+    throw new RuleViolationError('This Idempotency-Key was already used with a different request body.', [
       { field: 'Idempotency-Key', message: 'was used before with another body; use a new key for a new request' },
     ]);
   }
@@ -85,24 +77,22 @@ export const createOnce = async <T extends CreatedRecord>(
   if (earlier !== undefined) return { result: earlier, replayed: true };
   const now = Math.floor(Date.now() / 1000);
   try {
-    const result = await create((value) => [{
-      write: {
-        Put: {
-          TableName: scope.table,
-          Item: {
-            ...claimKey(scope),
-            fingerprint: fingerprint(scope),
-            record_id: value.id,
-            created_at: value.created_at,
-            expires_at: now + IDEMPOTENCY_TTL_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
-          ExpressionAttributeValues: { ':now': now },
+    const result = await create((value) => [
+      // All a claim keeps of the record: no name, gender, date or cast. A replay carries the very body of
+      // the first request (the fingerprint says so), from which `rebuild` makes the rest of the response.
+      claimPut({
+        table: scope.kind.table,
+        item: {
+          ...claimKey(scope),
+          fingerprint: fingerprint(scope),
+          record_id: value.id,
+          created_at: value.created_at,
+          expires_at: now + IDEMPOTENCY_TTL_SECONDS,
         },
-      },
-      onConditionFailed: () => new KeyClaimedMeanwhile(),
-      failsIfFound: (claim) => (claim.expires_at as number) >= now,
-    }]);
+        onTaken: () => new KeyClaimedMeanwhile('The Idempotency-Key was claimed by a concurrent request.'),
+        expiredBefore: now,
+      }),
+    ]);
     return { result, replayed: false };
   } catch (error) {
     if (!(error instanceof KeyClaimedMeanwhile)) throw error;

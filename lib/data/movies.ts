@@ -1,29 +1,30 @@
 /** Movies: reads, writes and lists, with uniqueness, search words and both sides of the cast kept in step. */
-import { newId } from './ids';
-import { NotFoundError, UnprocessableEntityError, ConflictError, type FieldIssue } from '../http/errors';
-import { MAX_CAST_SIZE, type MovieCreate, type MovieListQuery, type MovieUpdate } from '../validation/schemas';
-import type { ActorRecord } from './actors';
-import { ensureFitsOneTransaction, linkWrite, MAX_FILMOGRAPHY, setOf, sortedIds, unlinkWrite } from './cast';
-import { tables } from './client';
-import { audit } from '../log';
+import { RecordNotFoundError, RuleViolationError, type FieldIssue } from '../domain/errors';
+import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
 import { comparableText, searchWords } from '../domain/text';
-import { readPage, type DynamoFilter } from './pages';
+import { audit } from '../log';
+import type { MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
+import type { ActorRecord } from './actors';
+import { deleteLinkedRecord, linkChange, readLinked, setOf, sortedIds } from './cast';
+import { newId } from './ids';
+import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { readList } from './pages';
 import {
-  getRecord,
+  checkExpectedVersion,
   identityChanged,
-  identityCreated,
-  identityRemoved,
-  listPartition,
-  readTotal,
-  recordDelete,
-  recordKey,
-  recordPut,
+  ensureFitsOneChange,
+  insertRecord,
+  newRecordFields,
+  onChangedMeanwhile,
+  readRecord,
+  readRecords,
   recordUpdate,
+  type CreatedRecord,
   type Identity,
   type StoredRecord,
 } from './records';
-import { createOnce, type CreatedRecord, type IdempotentRequest, type KeyClaims } from './idempotency';
-import { batchGet, checkExpectedVersion, onChangedMeanwhile, transactWrite, withFreshReads } from './transact';
+import { store } from './store';
+import { transactWrite, withFreshReads } from './transact';
 
 export interface MovieRecord extends StoredRecord {
   title: string;
@@ -41,8 +42,6 @@ export interface Movie {
   version: number;
 }
 
-const KIND = 'MOVIE';
-
 export const presentMovie = (record: MovieRecord): Movie => ({
   id: record.id,
   title: record.title,
@@ -55,29 +54,19 @@ export const presentMovie = (record: MovieRecord): Movie => ({
 
 const identityOf = (title: string, releaseDate: string): Identity => ({
   unique: `${releaseDate}#${comparableText(title)}`,
+  duplicateMessage: `A movie titled "${title}" released on ${releaseDate} already exists.`,
   words: searchWords(title),
 });
 
-const duplicateTitle = (title: string, releaseDate: string) => () =>
-  new ConflictError(`A movie titled "${title}" released on ${releaseDate} already exists.`);
-
-const notFound = (id: string) => new NotFoundError(`No movie has the id ${id}.`);
-
-export const getMovie = async (id: string): Promise<MovieRecord> => {
-  const record = await getRecord<MovieRecord>(tables.movies, KIND, id);
-  if (record === undefined) throw notFound(id);
-  return record;
-};
+export const getMovie = (id: string): Promise<MovieRecord> => readRecord<MovieRecord>(store().movies, id);
 
 /**
  * Reads the actors about to join a cast: each must exist and have room for
  * one more movie. Problems are reported per entry of the request's `actor_ids`.
  */
-const actorsJoining = async (requested: string[], joining: Set<string>): Promise<void> => {
+const checkActorsCanJoin = async (requested: string[], joining: Set<string>): Promise<void> => {
   if (joining.size === 0) return;
-  const found = new Map(
-    (await batchGet<ActorRecord>(tables.actors, [...joining].map((id) => recordKey('ACTOR', id)))).map((actor) => [actor.id, actor]),
-  );
+  const found = new Map((await readRecords<ActorRecord>(store().actors, joining)).map((actor) => [actor.id, actor]));
   const issues: FieldIssue[] = [];
   requested.forEach((id, index) => {
     if (!joining.has(id)) return;
@@ -87,192 +76,132 @@ const actorsJoining = async (requested: string[], joining: Set<string>): Promise
       issues.push({ field: `actor_ids.${index}`, message: `actor ${id} is already cast in ${MAX_FILMOGRAPHY} movies, the most allowed` });
     }
   });
-  if (issues.length > 0) throw new UnprocessableEntityError('The cast names actors who cannot join it.', issues);
+  if (issues.length > 0) throw new RuleViolationError('The cast names actors who cannot join it.', issues);
 };
 
 /** A new movie as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
-const newMovieRecord = (input: MovieCreate, { id, created_at: now }: CreatedRecord): MovieRecord => {
-  const cast = input.actor_ids ?? [];
-  return {
-    ...recordKey(KIND, id),
-    gsi1pk: listPartition(KIND),
-    gsi1sk: id,
-    id,
-    title: input.title,
-    release_date: input.release_date,
-    ...(cast.length > 0 ? { actor_ids: new Set(cast) } : {}),
-    created_at: now,
-    updated_at: now,
-    version: 1,
-  } as MovieRecord;
-};
+const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieRecord => ({
+  ...newRecordFields(store().movies, created),
+  title: input.title,
+  release_date: input.release_date,
+  ...(input.actor_ids !== undefined && input.actor_ids.length > 0 ? { actor_ids: new Set(input.actor_ids) } : {}),
+});
 
 export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> = () => []): Promise<MovieRecord> =>
   withFreshReads(async () => {
     const cast = input.actor_ids ?? [];
-    await actorsJoining(cast, new Set(cast));
-    const now = new Date().toISOString();
-    const id = newId();
-    const record = newMovieRecord(input, { id, created_at: now });
-    await transactWrite(
-      ensureFitsOneTransaction([
-        // First: when a racing retry loses on both the key and the title, it is a replay, not a duplicate.
-        ...claims(record),
-        recordPut(tables.movies, record),
-        ...identityCreated(tables.movies, KIND, id, identityOf(input.title, input.release_date), duplicateTitle(input.title, input.release_date)),
-        ...cast.map((actorId) => linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
-      ]),
-    );
-    audit('movie.create', id, null, record.version, cast);
+    await checkActorsCanJoin(cast, new Set(cast));
+    const record = newMovieRecord(input, { id: newId(), created_at: new Date().toISOString() });
+    await insertRecord(store().movies, record, identityOf(input.title, input.release_date), {
+      claims: claims(record),
+      links: cast.map((actorId) => linkChange(store().actors, actorId, 'add', record.id, record.created_at)),
+      linkedIds: cast,
+    });
     return record;
   });
 
 /** createMovie, at most once per `Idempotency-Key` of the caller. */
 export const createMovieOnce = (input: MovieCreate, request: IdempotentRequest | undefined) =>
   createOnce<MovieRecord>(
-    request && { ...request, table: tables.movies, operation: 'createMovie', body: input },
+    request && { ...request, kind: store().movies, operation: 'createMovie', body: input },
     (claims) => createMovie(input, claims),
     (created) => newMovieRecord(input, created),
   );
 
+/**
+ * Moves a movie to `next` (title, date and cast; any of them unchanged),
+ * with both sides of every cast change, in one transaction. The one write
+ * path of PATCH and of the single-actor cast changes.
+ */
+const changeMovie = async (
+  current: MovieRecord,
+  next: { title: string; release_date: string; actor_ids: Set<string> },
+  expectedVersion: number | undefined,
+): Promise<MovieRecord> => {
+  const { actors, movies } = store();
+  const castBefore = setOf(current.actor_ids);
+  const joining = [...next.actor_ids].filter((actorId) => !castBefore.has(actorId));
+  const leaving = [...castBefore].filter((actorId) => !next.actor_ids.has(actorId));
+  const now = new Date().toISOString();
+  await transactWrite(
+    ensureFitsOneChange([
+      recordUpdate(movies, current, next, now, onChangedMeanwhile(movies, expectedVersion)),
+      ...identityChanged(movies, current.id, identityOf(current.title, current.release_date), identityOf(next.title, next.release_date)),
+      ...joining.map((actorId) => linkChange(actors, actorId, 'add', current.id, now)),
+      ...leaving.map((actorId) => linkChange(actors, actorId, 'remove', current.id, now)),
+    ]),
+  );
+  return { ...current, ...next, version: current.version + 1, updated_at: now };
+};
+
 export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieRecord> =>
   withFreshReads(async () => {
     const current = await getMovie(id);
-    checkExpectedVersion(current.version, expectedVersion, 'movie');
-    const title = changes.title ?? current.title;
-    const releaseDate = changes.release_date ?? current.release_date;
+    checkExpectedVersion(store().movies, current.version, expectedVersion);
     const castBefore = setOf(current.actor_ids);
-    const castAfter = changes.actor_ids === undefined ? castBefore : new Set(changes.actor_ids);
-    const joining = new Set([...castAfter].filter((actorId) => !castBefore.has(actorId)));
-    const leaving = [...castBefore].filter((actorId) => !castAfter.has(actorId));
-    if (title === current.title && releaseDate === current.release_date && joining.size === 0 && leaving.length === 0) {
-      return current;
-    }
-    await actorsJoining(changes.actor_ids ?? [], joining);
-    const now = new Date().toISOString();
-    await transactWrite(
-      ensureFitsOneTransaction([
-        recordUpdate(
-          tables.movies,
-          KIND,
-          current,
-          { title, release_date: releaseDate, actor_ids: castAfter },
-          now,
-          onChangedMeanwhile(expectedVersion, 'movie'),
-        ),
-        ...identityChanged(
-          tables.movies,
-          KIND,
-          id,
-          identityOf(current.title, current.release_date),
-          identityOf(title, releaseDate),
-          duplicateTitle(title, releaseDate),
-        ),
-        ...[...joining].map((actorId) => linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
-        ...leaving.map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
-      ]),
-    );
-    audit('movie.update', id, current.version, current.version + 1, [...joining, ...leaving]);
-    return {
-      ...current,
-      title,
-      release_date: releaseDate,
-      actor_ids: castAfter,
-      version: current.version + 1,
-      updated_at: now,
+    const next = {
+      title: changes.title ?? current.title,
+      release_date: changes.release_date ?? current.release_date,
+      actor_ids: changes.actor_ids === undefined ? castBefore : new Set(changes.actor_ids),
     };
+    const joining = new Set([...next.actor_ids].filter((actorId) => !castBefore.has(actorId)));
+    const castChanged = joining.size > 0 || next.actor_ids.size !== castBefore.size;
+    if (next.title === current.title && next.release_date === current.release_date && !castChanged) return current;
+    await checkActorsCanJoin(changes.actor_ids ?? [], joining);
+    const updated = await changeMovie(current, next, expectedVersion);
+    audit('movie.update', id, current.version, updated.version, symmetricDifference(castBefore, next.actor_ids));
+    return updated;
   });
+
+const symmetricDifference = (before: Set<string>, after: Set<string>): string[] => [
+  ...[...after].filter((id) => !before.has(id)),
+  ...[...before].filter((id) => !after.has(id)),
+];
 
 /** Adds one actor to the cast; adding someone already cast changes nothing. */
 export const addCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieRecord> =>
   withFreshReads(async () => {
     const current = await getMovie(movieId);
-    checkExpectedVersion(current.version, expectedVersion, 'movie');
+    checkExpectedVersion(store().movies, current.version, expectedVersion);
     const cast = setOf(current.actor_ids);
     if (cast.has(actorId)) return current;
-    if (cast.size >= MAX_CAST_SIZE) {
-      throw new UnprocessableEntityError(`The cast already has ${MAX_CAST_SIZE} actors, the most allowed.`);
-    }
-    const actor = await getRecord<ActorRecord>(tables.actors, 'ACTOR', actorId);
-    if (actor === undefined) throw new NotFoundError(`No actor has the id ${actorId}.`);
+    if (cast.size >= MAX_CAST_SIZE) throw new RuleViolationError(`The cast already has ${MAX_CAST_SIZE} actors, the most allowed.`);
+    const actor = await readRecord<ActorRecord>(store().actors, actorId);
     if ((actor.movie_ids?.size ?? 0) >= MAX_FILMOGRAPHY) {
-      throw new UnprocessableEntityError(`The actor is already cast in ${MAX_FILMOGRAPHY} movies, the most allowed.`);
+      throw new RuleViolationError(`The actor is already cast in ${MAX_FILMOGRAPHY} movies, the most allowed.`);
     }
-    const now = new Date().toISOString();
-    cast.add(actorId);
-    await transactWrite([
-      recordUpdate(tables.movies, KIND, current, { actor_ids: cast }, now, onChangedMeanwhile(expectedVersion, 'movie')),
-      linkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', movieId, now),
-    ]);
-    audit('movie.cast.add', movieId, current.version, current.version + 1, [actorId]);
-    return { ...current, actor_ids: cast, version: current.version + 1, updated_at: now };
+    const updated = await changeMovie(current, { title: current.title, release_date: current.release_date, actor_ids: cast.add(actorId) }, expectedVersion);
+    audit('movie.cast.add', movieId, current.version, updated.version, [actorId]);
+    return updated;
   });
 
 export const removeCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieRecord> =>
   withFreshReads(async () => {
     const current = await getMovie(movieId);
-    checkExpectedVersion(current.version, expectedVersion, 'movie');
+    checkExpectedVersion(store().movies, current.version, expectedVersion);
     const cast = setOf(current.actor_ids);
-    if (!cast.delete(actorId)) throw new NotFoundError(`Actor ${actorId} is not in the cast of this movie.`);
-    const now = new Date().toISOString();
-    await transactWrite([
-      recordUpdate(tables.movies, KIND, current, { actor_ids: cast }, now, onChangedMeanwhile(expectedVersion, 'movie')),
-      unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', movieId, now),
-    ]);
-    audit('movie.cast.remove', movieId, current.version, current.version + 1, [actorId]);
-    return { ...current, actor_ids: cast, version: current.version + 1, updated_at: now };
+    if (!cast.delete(actorId)) throw new RecordNotFoundError(`Actor ${actorId} is not in the cast of this movie.`);
+    const updated = await changeMovie(current, { title: current.title, release_date: current.release_date, actor_ids: cast }, expectedVersion);
+    audit('movie.cast.remove', movieId, current.version, updated.version, [actorId]);
+    return updated;
   });
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
 export const deleteMovie = (id: string, expectedVersion?: number): Promise<void> =>
-  withFreshReads(async () => {
-    const current = await getMovie(id);
-    checkExpectedVersion(current.version, expectedVersion, 'movie');
-    const now = new Date().toISOString();
-    await transactWrite([
-      recordDelete(tables.movies, KIND, current, onChangedMeanwhile(expectedVersion, 'movie')),
-      ...identityRemoved(tables.movies, KIND, id, identityOf(current.title, current.release_date)),
-      ...sortedIds(current.actor_ids).map((actorId) => unlinkWrite(tables.actors, 'ACTOR', actorId, 'movie_ids', id, now)),
-    ]);
-    audit('movie.delete', id, current.version, null, current.actor_ids ?? []);
-  });
+  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, (movie) => identityOf(movie.title, movie.release_date));
 
-/** The filmography as full movie records, in the order of the actor's `movie_ids`. */
-export const getFilmography = async (actorId: string): Promise<MovieRecord[]> => {
-  const actor = await getRecord<ActorRecord>(tables.actors, 'ACTOR', actorId);
-  if (actor === undefined) throw new NotFoundError(`No actor has the id ${actorId}.`);
-  const ids = sortedIds(actor.movie_ids);
-  if (ids.length === 0) return [];
-  const movies = new Map(
-    (await batchGet<MovieRecord>(tables.movies, ids.map((id) => recordKey(KIND, id)))).map((movie) => [movie.id, movie]),
-  );
-  return ids.flatMap((id) => movies.get(id) ?? []);
-};
+/** The filmography as full movie records, sorted by id (an unknown actor is a RecordNotFoundError). */
+export const getFilmography = (actorId: string): Promise<MovieRecord[]> => readLinked<MovieRecord>(store().actors, actorId, store().movies);
 
-/** The cast as full actor records, in the order of the movie's `actor_ids`. */
-export const getCast = async (movieId: string): Promise<ActorRecord[]> => {
-  const movie = await getMovie(movieId);
-  const ids = sortedIds(movie.actor_ids);
-  if (ids.length === 0) return [];
-  const actors = new Map(
-    (await batchGet<ActorRecord>(tables.actors, ids.map((id) => recordKey('ACTOR', id)))).map((actor) => [actor.id, actor]),
-  );
-  return ids.flatMap((id) => actors.get(id) ?? []);
-};
+/** The cast as full actor records, sorted by id. */
+export const getCast = (movieId: string): Promise<ActorRecord[]> => readLinked<ActorRecord>(store().movies, movieId, store().actors);
 
-const releaseFilter = (query: MovieListQuery): DynamoFilter | undefined => {
-  const conditions: string[] = [];
-  const values: Record<string, unknown> = {};
-  if (query.released_after !== undefined) {
-    conditions.push('release_date >= :after');
-    values[':after'] = query.released_after;
-  }
-  if (query.released_before !== undefined) {
-    conditions.push('release_date <= :before');
-    values[':before'] = query.released_before;
-  }
-  return conditions.length === 0 ? undefined : { expression: conditions.join(' AND '), values };
-};
+/** The list's filters other than `q`, as one predicate; undefined when none applies. */
+const releaseFilter = ({ released_after: after, released_before: before }: MovieListQuery) =>
+  after === undefined && before === undefined
+    ? undefined
+    : (record: MovieRecord): boolean =>
+        (after === undefined || record.release_date >= after) && (before === undefined || record.release_date <= before);
 
 export interface MoviePage {
   movies: MovieRecord[];
@@ -281,24 +210,9 @@ export interface MoviePage {
 }
 
 export const listMovies = async (query: MovieListQuery): Promise<MoviePage> => {
-  const filter = releaseFilter(query);
-  const search = query.q === undefined ? undefined : searchWords(query.q);
-  const { limit, cursor, ...selection } = query;
-  const [page, total] = await Promise.all([
-    readPage<MovieRecord>({
-      table: tables.movies,
-      kind: KIND,
-      limit,
-      cursor,
-      search,
-      searchedText: (record) => record.title,
-      filter,
-      matches: (record) =>
-        (query.released_after === undefined || record.release_date >= query.released_after) &&
-        (query.released_before === undefined || record.release_date <= query.released_before),
-      queryKey: JSON.stringify(selection),
-    }),
-    filter === undefined && search === undefined ? readTotal(tables.movies, KIND) : Promise.resolve(null),
-  ]);
-  return { movies: page.items, total, nextCursor: page.nextCursor };
+  const { items, ...page } = await readList<MovieRecord>(store().movies, query, {
+    searchedText: (record) => record.title,
+    matches: releaseFilter(query),
+  });
+  return { movies: items, ...page };
 };

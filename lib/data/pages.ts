@@ -10,30 +10,26 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { MAX_WORD_BYTES, searchWords } from '../domain/text';
 import { ULID } from '../validation/schemas';
-import { db } from './client';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { listPartition, recordKey, wordKey, wordPartition, type Kind, type StoredRecord } from './records';
-import { batchGet } from './transact';
-
-export interface DynamoFilter {
-  expression: string;
-  names?: Record<string, string>;
-  values: Record<string, unknown>;
-}
+import { listPartition, readRecords, readTotal, recordKey, wordKey, wordPartition, type StoredRecord } from './records';
+import { store, type RecordKind } from './store';
 
 export interface PageRequest<T> {
-  table: string;
-  kind: Kind;
+  kind: RecordKind;
   limit: number;
   cursor: string | undefined;
   /** The words of `q`, when searching. */
   search?: string[];
   /** Text of the record that `q` searches (name or title). */
   searchedText: (record: T) => string;
-  /** Filters DynamoDB can apply to records as it reads them (plain lists). */
-  filter?: DynamoFilter;
-  /** The same filters, for records fetched by a search. */
-  matches: (record: T) => boolean;
+  /**
+   * The filters other than `q`, checked on each record read; absent when
+   * none applies. Applied here rather than as a DynamoDB FilterExpression:
+   * that would save no read capacity (DynamoDB charges for what it reads,
+   * not for what it returns), and this way one predicate serves the plain
+   * list and the search alike.
+   */
+  matches?: (record: T) => boolean;
   /** Everything that selects records, so a cursor cannot be replayed against other filters. */
   queryKey: string;
 }
@@ -43,12 +39,41 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** What selects a page of a list: the parameters every list has, and its filters. */
+export interface ListQuery {
+  limit: number;
+  cursor?: string | undefined;
+  q?: string | undefined;
+}
+
+export interface ListPage<T> {
+  items: T[];
+  /** All records of the kind, for a plain list; null as soon as a filter or `q` applies. */
+  total: number | null;
+  nextCursor: string | null;
+}
+
+/** One page of a list of `kind`, with its total: what GET /actors and GET /movies answer. */
+export const readList = async <T extends StoredRecord>(
+  kind: RecordKind,
+  query: ListQuery,
+  { searchedText, matches }: Pick<PageRequest<T>, 'searchedText' | 'matches'>,
+): Promise<ListPage<T>> => {
+  const search = query.q === undefined ? undefined : searchWords(query.q);
+  const { limit, cursor, ...selection } = query;
+  const [page, total] = await Promise.all([
+    readPage<T>({ kind, limit, cursor, search, searchedText, matches, queryKey: JSON.stringify(selection) }),
+    matches === undefined && search === undefined ? readTotal(kind) : Promise.resolve(null),
+  ]);
+  return { ...page, total };
+};
+
 /** Queries per request at most, so a sparse filter costs bounded reads and returns a cursor to go on. */
 const MAX_QUERIES = 8;
 
 type Entry = { record: unknown; position: string };
 
-export const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promise<Page<T>> => {
+const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promise<Page<T>> => {
   // A query of only punctuation has no words to look up, so nothing matches.
   if (request.search?.length === 0) return { items: [], nextCursor: null };
   const start = request.cursor === undefined ? undefined : startPosition(request, request.cursor);
@@ -70,7 +95,7 @@ export const readPage = async <T extends StoredRecord>(request: PageRequest<T>):
   const resumeFrom = entries.length > request.limit ? lastReturned : position;
   return {
     items: items.map((entry) => entry.record as T),
-    nextCursor: more && resumeFrom !== undefined ? encodeCursor(resumeFrom, request.queryKey, request.kind) : null,
+    nextCursor: more && resumeFrom !== undefined ? encodeCursor(resumeFrom, request.queryKey, request.kind.key) : null,
   };
 };
 
@@ -83,7 +108,7 @@ const leadWord = (words: string[]): string => words.reduce((longest, word) => (w
  * id), so even a cursor signed with a leaked key cannot make DynamoDB fail.
  */
 const startPosition = <T extends StoredRecord>(request: PageRequest<T>, cursor: string): string => {
-  const position = decodeCursor(cursor, request.queryKey, request.kind);
+  const position = decodeCursor(cursor, request.queryKey, request.kind.key);
   if (request.search === undefined) {
     if (ULID.test(position)) return position;
     throw invalidCursor();
@@ -106,29 +131,22 @@ interface Batch {
 }
 
 const listBatch = async <T extends StoredRecord>(request: PageRequest<T>, after: string | undefined): Promise<Batch> => {
+  const { kind, matches } = request;
   const input: QueryCommandInput = {
-    TableName: request.table,
+    TableName: kind.table,
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :partition',
-    ExpressionAttributeValues: { ':partition': listPartition(request.kind), ...request.filter?.values },
+    ExpressionAttributeValues: { ':partition': listPartition(kind) },
     ScanIndexForward: false,
-    // One more than a page tells us whether another page exists.
-    Limit: request.filter === undefined ? request.limit + 1 : 100,
-    ...(request.filter === undefined
-      ? {}
-      : {
-          FilterExpression: request.filter.expression,
-          ...(request.filter.names === undefined ? {} : { ExpressionAttributeNames: request.filter.names }),
-        }),
-    ...(after === undefined
-      ? {}
-      : { ExclusiveStartKey: { ...recordKey(request.kind, after), gsi1pk: listPartition(request.kind), gsi1sk: after } }),
+    // One more than a page tells us whether another page exists; a filtered list reads in larger steps.
+    Limit: matches === undefined ? request.limit + 1 : 100,
+    ...(after === undefined ? {} : { ExclusiveStartKey: { ...recordKey(kind, after), gsi1pk: listPartition(kind), gsi1sk: after } }),
   };
-  const result = await db.send(new QueryCommand(input));
+  const result = await store().db.send(new QueryCommand(input));
   const records = (result.Items ?? []) as T[];
   const lastKey = result.LastEvaluatedKey as { gsi1sk?: string } | undefined;
   return {
-    entries: records.map((record) => ({ record, position: record.id })),
+    entries: records.filter((record) => matches?.(record) ?? true).map((record) => ({ record, position: record.id })),
     lastPosition: lastKey?.gsi1sk,
   };
 };
@@ -138,29 +156,30 @@ const searchBatch = async <T extends StoredRecord>(
   words: string[],
   after: string | undefined,
 ): Promise<Batch> => {
+  const { kind } = request;
   const lead = leadWord(words);
-  const result = await db.send(
+  const result = await store().db.send(
     new QueryCommand({
-      TableName: request.table,
+      TableName: kind.table,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':partition': wordPartition(request.kind), ':prefix': lead },
+      ExpressionAttributeValues: { ':partition': wordPartition(kind), ':prefix': lead },
       Limit: Math.min(100, request.limit + 1),
       ...(after === undefined
         ? {}
         : {
             ExclusiveStartKey: {
-              ...wordKey(request.kind, after.slice(0, after.lastIndexOf('#')), after.slice(after.lastIndexOf('#') + 1)),
-              gsi1pk: wordPartition(request.kind),
+              ...wordKey(kind, after.slice(0, after.lastIndexOf('#')), after.slice(after.lastIndexOf('#') + 1)),
+              gsi1pk: wordPartition(kind),
               gsi1sk: after,
             },
           }),
     }),
   );
   const hits = (result.Items ?? []) as { gsi1sk: string; record_id: string }[];
-  const records = await batchGet<T>(
-    request.table,
-    [...new Set(hits.map((hit) => hit.record_id))].map((id) => recordKey(request.kind, id)),
+  const records = await readRecords<T>(
+    kind,
+    hits.map((hit) => hit.record_id),
     false,
   );
   const byId = new Map(records.map((record) => [record.id, record]));
@@ -172,7 +191,7 @@ const searchBatch = async <T extends StoredRecord>(
     const hitWord = hit.gsi1sk.slice(0, hit.gsi1sk.lastIndexOf('#'));
     const firstMatch = recordWords.filter((word) => word.startsWith(lead)).sort()[0];
     const allWordsMatch = words.every((word) => recordWords.some((recordWord) => recordWord.startsWith(word)));
-    if (hitWord === firstMatch && allWordsMatch && request.matches(record)) {
+    if (hitWord === firstMatch && allWordsMatch && (request.matches?.(record) ?? true)) {
       entries.push({ record, position: hit.gsi1sk });
     }
   }

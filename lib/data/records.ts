@@ -21,12 +21,12 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import { QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../http/errors';
-import { db } from './client';
-import { staleRead, type GuardedWrite } from './transact';
-
-export type Kind = 'ACTOR' | 'MOVIE';
+import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DuplicateRecordError, RecordNotFoundError, RuleViolationError, StoreBusyError, VersionMismatchError } from '../domain/errors';
+import { MAX_CHANGE_ITEMS } from '../domain/limits';
+import { store, type RecordKind } from './store';
+import { audit } from '../log';
+import { MAX_ATTEMPTS, pause, staleRead, transactWrite, type GuardedWrite } from './transact';
 
 /** DynamoDB's limit on a partition key. */
 const MAX_PARTITION_KEY_BYTES = 2048;
@@ -39,7 +39,13 @@ export interface StoredRecord {
   updated_at: string;
 }
 
-export const recordKey = (kind: Kind, id: string) => ({ pk: `${kind}#${id}` });
+/** What a new record is born with besides its own fields: its id and time of creation. */
+export interface CreatedRecord {
+  id: string;
+  created_at: string;
+}
+
+export const recordKey = (kind: RecordKind, id: string) => ({ pk: `${kind.key}#${id}` });
 /**
  * A claim's key is the compared text itself whenever DynamoDB can hold it
  * (2,048 bytes), exactly as before hashing existed, so the claims of
@@ -47,16 +53,16 @@ export const recordKey = (kind: Kind, id: string) => ({ pk: `${kind}#${id}` });
  * which NFKC can produce from 200 characters, is hashed, under a prefix no
  * plain key can have.
  */
-export const uniqueKey = (kind: Kind, key: string) => {
-  const plain = `${kind}_UNIQUE#${key}`;
+export const uniqueKey = (kind: RecordKind, key: string) => {
+  const plain = `${kind.key}_UNIQUE#${key}`;
   if (Buffer.byteLength(plain, 'utf8') <= MAX_PARTITION_KEY_BYTES) return { pk: plain };
-  return { pk: `${kind}_UNIQUE_SHA256#${createHash('sha256').update(key, 'utf8').digest('base64url')}` };
+  return { pk: `${kind.key}_UNIQUE_SHA256#${createHash('sha256').update(key, 'utf8').digest('base64url')}` };
 };
-export const wordKey = (kind: Kind, word: string, id: string) => ({ pk: `${kind}_WORD#${word}#${id}` });
+export const wordKey = (kind: RecordKind, word: string, id: string) => ({ pk: `${kind.key}_WORD#${word}#${id}` });
 /** The one counter item of earlier versions; a stage upgraded from them still counts what it holds. */
-export const legacyCounterKey = (kind: Kind) => ({ pk: `${kind}_COUNT` });
-const counterShardKey = (kind: Kind, shard: string) => ({ pk: `${kind}_COUNT#${shard}` });
-const counterPartition = (kind: Kind) => `${kind}_COUNT`;
+export const legacyCounterKey = (kind: RecordKind) => ({ pk: `${kind.key}_COUNT` });
+const counterShardKey = (kind: RecordKind, shard: string) => ({ pk: `${kind.key}_COUNT#${shard}` });
+const counterPartition = (kind: RecordKind) => `${kind.key}_COUNT`;
 
 /**
  * How many items `total` is spread over. On DynamoDB two transactions that
@@ -70,19 +76,49 @@ const counterPartition = (kind: Kind) => `${kind}_COUNT`;
  */
 export const COUNTER_SHARDS = 2048;
 
-export const listPartition = (kind: Kind) => kind;
-export const wordPartition = (kind: Kind) => `${kind}_WORD`;
+export const listPartition = (kind: RecordKind) => kind.key;
+export const wordPartition = (kind: RecordKind) => `${kind.key}_WORD`;
 
-export const getRecord = async <T extends StoredRecord>(table: string, kind: Kind, id: string): Promise<T | undefined> => {
-  const result = await db.send(new GetCommand({ TableName: table, Key: recordKey(kind, id), ConsistentRead: true }));
+/** The record with this id, or undefined. */
+export const findRecord = async <T extends StoredRecord>(kind: RecordKind, id: string): Promise<T | undefined> => {
+  const result = await store().db.send(new GetCommand({ TableName: kind.table, Key: recordKey(kind, id), ConsistentRead: true }));
   return result.Item as T | undefined;
 };
 
+/** The record with this id; a RecordNotFoundError when there is none. */
+export const readRecord = async <T extends StoredRecord>(kind: RecordKind, id: string): Promise<T> => {
+  const record = await findRecord<T>(kind, id);
+  if (record === undefined) throw new RecordNotFoundError(`No ${kind.noun} has the id ${id}.`);
+  return record;
+};
+
+/**
+ * The records with these ids (up to 100), in any order; ids with no record
+ * are left out. `consistent: false` for search hits, which a later read
+ * rechecks anyway.
+ */
+export const readRecords = async <T extends StoredRecord>(kind: RecordKind, ids: Iterable<string>, consistent = true): Promise<T[]> => {
+  const found: T[] = [];
+  let pending = [...new Set(ids)].map((id) => recordKey(kind, id));
+  for (let attempt = 0; pending.length > 0; attempt += 1) {
+    if (attempt >= MAX_ATTEMPTS) throw new StoreBusyError('The database is busy; please retry shortly.', 2);
+    if (attempt > 0) await pause(attempt);
+    const result = await store().db.send(
+      new BatchGetCommand({ RequestItems: { [kind.table]: { Keys: pending, ConsistentRead: consistent } } }),
+    );
+    found.push(...((result.Responses?.[kind.table] ?? []) as T[]));
+    pending = (result.UnprocessedKeys?.[kind.table]?.Keys ?? []) as { pk: string }[];
+  }
+  return found;
+};
+
 /** The exact number of records of a kind: the shards plus the counter of earlier versions. */
-export const readTotal = async (table: string, kind: Kind): Promise<number> => {
+export const readTotal = async (kind: RecordKind): Promise<number> => {
   const [legacy, shards] = await Promise.all([
-    db.send(new GetCommand({ TableName: table, Key: legacyCounterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } })),
-    sumOfShards(table, counterPartition(kind)),
+    store().db.send(
+      new GetCommand({ TableName: kind.table, Key: legacyCounterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } }),
+    ),
+    sumOfShards(kind),
   ]);
   return shards + ((legacy.Item?.total as number | undefined) ?? 0);
 };
@@ -92,16 +128,16 @@ export const readTotal = async (table: string, kind: Kind): Promise<number> => {
  * not the document client's), whose items stay in DynamoDB's wire format:
  * turning 2,048 of them into objects first cost ~100 µs a list.
  */
-const sumOfShards = async (table: string, partition: string): Promise<number> => {
+const sumOfShards = async (kind: RecordKind): Promise<number> => {
   let sum = 0;
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = await db.send(
+    const page = await store().db.send(
       new RawQueryCommand({
-        TableName: table,
+        TableName: kind.table,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :partition',
-        ExpressionAttributeValues: { ':partition': { S: partition } },
+        ExpressionAttributeValues: { ':partition': { S: counterPartition(kind) } },
         ProjectionExpression: '#total',
         ExpressionAttributeNames: { '#total': 'total' },
         ExclusiveStartKey: start,
@@ -114,10 +150,10 @@ const sumOfShards = async (table: string, partition: string): Promise<number> =>
 };
 
 /** The update that adds `delta` to one counter shard, creating it (on the index) if need be. */
-export const counterShardUpdate = (table: string, kind: Kind, shard: number, delta: number) => {
+export const counterShardUpdate = (kind: RecordKind, shard: number, delta: number) => {
   const sortKey = String(shard).padStart(4, '0');
   return {
-    TableName: table,
+    TableName: kind.table,
     Key: counterShardKey(kind, sortKey),
     UpdateExpression: 'ADD #total :delta SET gsi1pk = :partition, gsi1sk = :shard',
     ExpressionAttributeNames: { '#total': 'total' },
@@ -126,72 +162,87 @@ export const counterShardUpdate = (table: string, kind: Kind, shard: number, del
 };
 
 /** Moves `total` by `delta` on a shard picked at random (a retry picks afresh). */
-const counterMove = (table: string, kind: Kind, delta: 1 | -1): GuardedWrite => ({
-  write: { Update: counterShardUpdate(table, kind, randomInt(COUNTER_SHARDS), delta) },
+const counterMove = (kind: RecordKind, delta: 1 | -1): GuardedWrite => ({
+  write: { Update: counterShardUpdate(kind, randomInt(COUNTER_SHARDS), delta) },
 });
 
 /** The identity of a record for uniqueness and search. */
 export interface Identity {
+  /** The compared form of what must be unique (a name; a title and date). */
   unique: string;
+  /** What a client sees in the 409 when another record has it. */
+  duplicateMessage: string;
   words: string[];
 }
 
 /** Writes that bring a new record's uniqueness claim, count and search words into being. */
-export const identityCreated = (
-  table: string,
-  kind: Kind,
-  id: string,
-  identity: Identity,
-  duplicate: () => ConflictError,
-): GuardedWrite[] => [
-  uniqueClaim(table, kind, id, identity.unique, duplicate),
-  counterMove(table, kind, 1),
-  ...identity.words.map((word) => wordPut(table, kind, word, id)),
+export const identityCreated = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
+  uniqueClaim(kind, id, identity),
+  counterMove(kind, 1),
+  ...identity.words.map((word) => wordPut(kind, word, id)),
 ];
 
 /** Writes that move a record from one identity to another (a rename); nothing when it is unchanged. */
-export const identityChanged = (
-  table: string,
-  kind: Kind,
-  id: string,
-  before: Identity,
-  after: Identity,
-  duplicate: () => ConflictError,
-): GuardedWrite[] => {
+export const identityChanged = (kind: RecordKind, id: string, before: Identity, after: Identity): GuardedWrite[] => {
   const writes: GuardedWrite[] = [];
-  if (before.unique !== after.unique) {
-    writes.push(uniqueRelease(table, kind, id, before.unique), uniqueClaim(table, kind, id, after.unique, duplicate));
-  }
+  if (before.unique !== after.unique) writes.push(uniqueRelease(kind, id, before.unique), uniqueClaim(kind, id, after));
   writes.push(
-    ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(table, kind, word, id)),
-    ...after.words.filter((word) => !before.words.includes(word)).map((word) => wordPut(table, kind, word, id)),
+    ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(kind, word, id)),
+    ...after.words.filter((word) => !before.words.includes(word)).map((word) => wordPut(kind, word, id)),
   );
   return writes;
 };
 
 /** Writes that remove every trace of a record's identity. */
-export const identityRemoved = (table: string, kind: Kind, id: string, identity: Identity): GuardedWrite[] => [
-  uniqueRelease(table, kind, id, identity.unique),
-  counterMove(table, kind, -1),
-  ...identity.words.map((word) => wordDelete(table, kind, word, id)),
+export const identityRemoved = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
+  uniqueRelease(kind, id, identity.unique),
+  counterMove(kind, -1),
+  ...identity.words.map((word) => wordDelete(kind, word, id)),
 ];
 
-const uniqueClaim = (table: string, kind: Kind, id: string, unique: string, duplicate: () => ConflictError): GuardedWrite => ({
+/**
+ * A Put that succeeds only where no item is: a uniqueness claim, and an
+ * Idempotency-Key claim (idempotency.ts), which also takes over an expired one.
+ * When a conflict cancels the transaction, the claim is read before the retry
+ * (transact.ts), so a request that can only fail stops contending for it.
+ */
+export const claimPut = ({
+  table,
+  item,
+  onTaken,
+  expiredBefore,
+}: {
+  table: string;
+  item: Record<string, unknown> & { pk: string };
+  /** The error a claim already held means. */
+  onTaken: () => Error;
+  /** A claim whose `expires_at` is before this (epoch seconds) counts as free. */
+  expiredBefore?: number;
+}): GuardedWrite => ({
   write: {
     Put: {
       TableName: table,
-      Item: { ...uniqueKey(kind, unique), record_id: id },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: item,
+      ...(expiredBefore === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : { ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now', ExpressionAttributeValues: { ':now': expiredBefore } }),
     },
   },
-  onConditionFailed: duplicate,
-  failsIfFound: () => true,
+  onConditionFailed: onTaken,
+  failsIfFound: (found) => expiredBefore === undefined || (found.expires_at as number) >= expiredBefore,
 });
 
-const uniqueRelease = (table: string, kind: Kind, id: string, unique: string): GuardedWrite => ({
+const uniqueClaim = (kind: RecordKind, id: string, identity: Identity): GuardedWrite =>
+  claimPut({
+    table: kind.table,
+    item: { ...uniqueKey(kind, identity.unique), record_id: id },
+    onTaken: () => new DuplicateRecordError(identity.duplicateMessage),
+  });
+
+const uniqueRelease = (kind: RecordKind, id: string, unique: string): GuardedWrite => ({
   write: {
     Delete: {
-      TableName: table,
+      TableName: kind.table,
       Key: uniqueKey(kind, unique),
       ConditionExpression: 'record_id = :id',
       ExpressionAttributeValues: { ':id': id },
@@ -200,23 +251,17 @@ const uniqueRelease = (table: string, kind: Kind, id: string, unique: string): G
   onConditionFailed: staleRead,
 });
 
-const wordPut = (table: string, kind: Kind, word: string, id: string): GuardedWrite => ({
+const wordPut = (kind: RecordKind, word: string, id: string): GuardedWrite => ({
   write: {
     Put: {
-      TableName: table,
+      TableName: kind.table,
       Item: { ...wordKey(kind, word, id), gsi1pk: wordPartition(kind), gsi1sk: `${word}#${id}`, record_id: id },
     },
   },
 });
 
-const wordDelete = (table: string, kind: Kind, word: string, id: string): GuardedWrite => ({
-  write: { Delete: { TableName: table, Key: wordKey(kind, word, id) } },
-});
-
-/** The condition every write to an existing record carries: nobody changed it since we read it. */
-export const unchangedSince = (version: number) => ({
-  ConditionExpression: 'version = :readVersion',
-  ExpressionAttributeValues: { ':readVersion': version } as Record<string, unknown>,
+const wordDelete = (kind: RecordKind, word: string, id: string): GuardedWrite => ({
+  write: { Delete: { TableName: kind.table, Key: wordKey(kind, word, id) } },
 });
 
 /**
@@ -225,8 +270,7 @@ export const unchangedSince = (version: number) => ({
  * changed the record since it was read.
  */
 export const recordUpdate = (
-  table: string,
-  kind: Kind,
+  kind: RecordKind,
   record: StoredRecord,
   fields: Record<string, unknown>,
   now: string,
@@ -248,7 +292,7 @@ export const recordUpdate = (
   return {
     write: {
       Update: {
-        TableName: table,
+        TableName: kind.table,
         Key: recordKey(kind, record.id),
         UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
         ConditionExpression: 'version = :readVersion',
@@ -260,18 +304,72 @@ export const recordUpdate = (
   };
 };
 
-export const recordDelete = (table: string, kind: Kind, record: StoredRecord, onChangedMeanwhile: () => Error): GuardedWrite => ({
+/** Deletes a record, provided nobody changed it since it was read. */
+export const recordDelete = (kind: RecordKind, record: StoredRecord, onChangedMeanwhile: () => Error): GuardedWrite => ({
   write: {
     Delete: {
-      TableName: table,
+      TableName: kind.table,
       Key: recordKey(kind, record.id),
-      ...unchangedSince(record.version),
+      ConditionExpression: 'version = :readVersion',
+      ExpressionAttributeValues: { ':readVersion': record.version },
     },
   },
   onConditionFailed: onChangedMeanwhile,
 });
 
-export const recordPut = (table: string, record: StoredRecord): GuardedWrite => ({
-  write: { Put: { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
-  onConditionFailed: staleRead,
+/** The keys and bookkeeping every new record starts with: on its kind's list, at version 1. */
+export const newRecordFields = (kind: RecordKind, { id, created_at: createdAt }: CreatedRecord) => ({
+  ...recordKey(kind, id),
+  gsi1pk: listPartition(kind),
+  gsi1sk: id,
+  id,
+  created_at: createdAt,
+  updated_at: createdAt,
+  version: 1,
 });
+
+/**
+ * Writes a new record, its identity, and `claims` (an Idempotency-Key) and
+ * `links` (the other side of a new movie's cast) with it, in one transaction.
+ */
+export const insertRecord = async (
+  kind: RecordKind,
+  record: StoredRecord,
+  identity: Identity,
+  { claims = [], links = [], linkedIds = [] }: { claims?: GuardedWrite[]; links?: GuardedWrite[]; linkedIds?: string[] } = {},
+): Promise<void> => {
+  await transactWrite(
+    ensureFitsOneChange([
+      // First: when a racing retry loses on both the key and the identity, it is a replay, not a duplicate.
+      ...claims,
+      // A fresh id, so the key is free unless this very write was already made.
+      { write: { Put: { TableName: kind.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }, onConditionFailed: staleRead },
+      ...identityCreated(kind, record.id, identity),
+      ...links,
+    ]),
+  );
+  audit(`${kind.noun}.create`, record.id, null, record.version, linkedIds);
+};
+
+/** A change is one transaction: refuses, before writing anything, one that would not fit. */
+export const ensureFitsOneChange = (writes: GuardedWrite[]): GuardedWrite[] => {
+  if (writes.length > MAX_CHANGE_ITEMS) {
+    throw new RuleViolationError(
+      `This change touches more than ${MAX_CHANGE_ITEMS} records at once; make it in smaller steps, such as replacing the cast in two requests.`,
+    );
+  }
+  return writes;
+};
+
+/** `If-Match` as the version it names: the caller's read must be the latest. */
+export const checkExpectedVersion = (kind: RecordKind, current: number, expected: number | undefined): void => {
+  if (expected !== undefined && expected !== current) {
+    throw new VersionMismatchError(`The ${kind.noun} has changed: it is at version ${current}, not ${expected}.`);
+  }
+};
+
+/** What a version condition failing means: a lost race with If-Match is a 412, without it a retry. */
+export const onChangedMeanwhile = (kind: RecordKind, expected: number | undefined) => (): Error =>
+  expected === undefined
+    ? staleRead()
+    : new VersionMismatchError(`The ${kind.noun} was changed by another request; fetch it again before changing it.`);

@@ -5,10 +5,10 @@
  * without guesswork. Stale reads are retried from a fresh read.
  */
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { PreconditionFailedError, ServiceUnavailableError } from '../http/errors';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { StaleReadError, StoreBusyError } from '../domain/errors';
 import { count } from '../log';
-import { db } from './client';
+import { store } from './store';
 
 export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -26,18 +26,8 @@ export interface GuardedWrite {
   failsIfFound?: (found: Record<string, unknown>) => boolean;
 }
 
-/** DynamoDB's ceiling on items per transaction. */
-export const MAX_TRANSACTION_ITEMS = 100;
-
-/**
- * Another request changed what this one read, or was writing an item this
- * one writes (DynamoDB's `TransactionConflict`): start again from a fresh read.
- */
-export class StaleReadError extends Error {
-  override name = 'StaleReadError';
-}
-
-export const staleRead = (): Error => new StaleReadError('The record changed while it was being updated.');
+export const staleRead = (cause?: unknown): Error =>
+  new StaleReadError('The record changed while it was being updated.', cause === undefined ? undefined : { cause });
 
 interface CancellationReason {
   Code?: string;
@@ -45,13 +35,13 @@ interface CancellationReason {
 
 export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
   try {
-    await db.send(new TransactWriteCommand({ TransactItems: writes.map(({ write }) => write) }));
+    await store().db.send(new TransactWriteCommand({ TransactItems: writes.map(({ write }) => write) }));
   } catch (error) {
     const name = (error as { name?: unknown } | null)?.name;
     // A plain write to an item that a transaction is writing; none is made today, but it would mean the same.
     if (name === 'TransactionConflictException') {
       count('TransactionConflicts');
-      throw staleRead();
+      throw staleRead(error);
     }
     if (name !== 'TransactionCanceledException') throw error;
     const reasons = ((error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? []).map(
@@ -59,7 +49,7 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
     );
     if (reasons.includes('TransactionConflict')) {
       count('TransactionConflicts');
-      throw (await claimAlreadyTaken(writes)) ?? staleRead();
+      throw (await claimAlreadyTaken(writes)) ?? staleRead(error);
     }
     const failed = reasons.findIndex((code) => code === 'ConditionalCheckFailed');
     const onConditionFailed = writes[failed]?.onConditionFailed;
@@ -80,15 +70,17 @@ const claimAlreadyTaken = async (writes: GuardedWrite[]): Promise<Error | undefi
       : [{ table: write.Put.TableName!, pk: write.Put.Item!.pk, failsIfFound, onConditionFailed }],
   );
   const found = await Promise.all(
-    claims.map(async ({ table, pk }) => (await db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item),
+    claims.map(async ({ table, pk }) => (await store().db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item),
   );
   const taken = claims.find((claim, index) => found[index] !== undefined && claim.failsIfFound(found[index]!));
   return taken?.onConditionFailed();
 };
 
-const MAX_ATTEMPTS = 12;
+/** Attempts at a read-then-write, and at a batch read, before the store counts as busy. */
+export const MAX_ATTEMPTS = 12;
 
-const pause = (attempt: number): Promise<void> =>
+/** Full-jitter backoff: spreads retries so racing requests stop meeting again. */
+export const pause = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 5 * 2 ** attempt)));
 
 /**
@@ -104,39 +96,9 @@ export const withFreshReads = async <T>(work: () => Promise<T>): Promise<T> => {
       if (!(error instanceof StaleReadError)) throw error;
       count('FreshReadRetries');
       if (attempt >= MAX_ATTEMPTS) {
-        throw new ServiceUnavailableError('The record is being changed by many requests at once; please retry.', 1);
+        throw new StoreBusyError('The record is being changed by many requests at once; please retry.', 1, { cause: error });
       }
       await pause(attempt);
     }
   }
 };
-
-/** Reads up to 100 keys of one table, in any order; keys with no item are left out. */
-export const batchGet = async <T>(table: string, keys: Record<string, string>[], consistent = true): Promise<T[]> => {
-  const found: T[] = [];
-  let pending = keys;
-  for (let attempt = 0; pending.length > 0; attempt += 1) {
-    if (attempt >= MAX_ATTEMPTS) throw new ServiceUnavailableError('The database is busy; please retry shortly.', 2);
-    if (attempt > 0) await pause(attempt);
-    const result = await db.send(
-      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ConsistentRead: consistent } } }),
-    );
-    found.push(...((result.Responses?.[table] ?? []) as T[]));
-    pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, string>[];
-  }
-  return found;
-};
-
-/** `If-Match` as the version it names: the caller's read must be the latest. */
-export const checkExpectedVersion = (current: number, expected: number | undefined, what: string): void => {
-  if (expected !== undefined && expected !== current) {
-    throw new PreconditionFailedError(`The ${what} has changed: it is at version ${current}, not ${expected}.`);
-  }
-};
-
-/** What a version condition failing means: a lost race with If-Match is a 412, without it a retry. */
-export const onChangedMeanwhile = (expected: number | undefined, what: string) => (): Error =>
-  expected === undefined
-    ? staleRead()
-    : new PreconditionFailedError(`The ${what} was changed by another request; fetch it again before changing it.`);
-

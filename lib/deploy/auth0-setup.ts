@@ -9,9 +9,21 @@
  *     lib/auth/permissions.ts as its scopes;
  *   - the 3 roles, each granted exactly its permissions of this API (missing
  *     ones added, extra ones of this API removed; other APIs' left alone).
- * Prints one line per change ("created API …", "added permission … to role …")
- * and "unchanged: …" for what was already right. `--dry-run` reads the tenant
- * and prints the plan without writing anything.
+ *
+ * It works in three parts, below in this order:
+ *   1. read the tenant, once: the API, the roles, and the permissions of the
+ *      roles named like Ensemble's (GETs only);
+ *   2. plan: from what was read, a list of steps, each either "unchanged: …"
+ *      or one Management API call (`apply`) with the changes it makes, one
+ *      line each ("create role …", "add permission … to role …"); a tenant it
+ *      cannot fix (the audience is a system API, two roles share a name)
+ *      stops here, before any write;
+ *   3. run the plan: print each step's lines, and apply it unless
+ *      `--dry-run`. The same loop serves both: a dry run prints
+ *      "would create role …" where a real run, after the call, prints
+ *      "created role …", and that is all that differs.
+ * A missing role takes two steps: one creates it, the next grants its
+ * permissions with the id the first call returned.
  *
  * Credentials: AUTH0_DOMAIN, AUTH0_CLIENT_ID and AUTH0_CLIENT_SECRET of a
  * machine-to-machine application authorised for the Auth0 Management API
@@ -21,7 +33,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Management, ManagementClient, ManagementError } from 'auth0';
-import { PERMISSIONS, ROLE_SLUGS, ROLES } from '../auth/permissions';
+import { PERMISSIONS, ROLE_SLUGS, ROLES, type RoleSlug } from '../auth/permissions';
 
 /**
  * The Management API scopes the machine-to-machine application needs, by call:
@@ -151,11 +163,12 @@ const errorDetail = (body: unknown): string | undefined => {
 };
 
 /**
- * Runs one step, turning an SDK failure into a SetupApiError that names the
- * step, the status and Auth0's own message (with a hint for the usual
- * causes), and never includes the secret or a token.
+ * Makes one Management API call, turning an SDK failure into a SetupApiError
+ * that names the call (`what`, e.g. "create the role Casting Director"), the
+ * status and Auth0's own message (with a hint for the usual causes), and
+ * never includes the secret.
  */
-const step = async <T>(what: string, secrets: string[], call: () => Promise<T>): Promise<T> => {
+const callAuth0 = async <T>(what: string, secret: string, call: () => Promise<T>): Promise<T> => {
   try {
     return await call();
   } catch (error) {
@@ -176,42 +189,37 @@ const step = async <T>(what: string, secrets: string[], call: () => Promise<T>):
       const reason = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
       message = `Could not ${what}: ${reason}`;
     }
-    for (const secret of secrets) message = message.split(secret).join('***');
-    throw new SetupApiError(message, { cause: error });
+    throw new SetupApiError(message.split(secret).join('***'), { cause: error });
   }
 };
 
-const sameScopes = (a: { value: string; description?: string | undefined }, b: { value: string; description?: string | undefined }) =>
-  a.value === b.value && (a.description ?? '') === (b.description ?? '');
+// ---------------------------------------------------------------------------
+// 1. Read the tenant, once.
 
-export const provisionAuth0 = async (options: ProvisionOptions): Promise<ProvisionResult> => {
-  const { domain, clientId, clientSecret, audience } = readSettings(options);
-  const dryRun = options.dryRun ?? false;
-  const lines: string[] = [];
-  const changes: string[] = [];
-  const emit = (line: string) => {
-    lines.push(line);
-    options.log?.(line);
-  };
-  /** A change: past tense once done, "would …" in a dry run. */
-  const changed = (done: string, planned: string) => {
-    const line = dryRun ? `would ${planned}` : done;
-    changes.push(line);
-    emit(line);
-  };
-  const unchanged = (what: string) => emit(`unchanged: ${what}`);
+interface TenantRole {
+  id?: string | undefined;
+  name?: string | undefined;
+  type?: string | undefined;
+}
 
-  const accessTokens: string[] = [];
-  const secrets = () => [clientSecret, ...accessTokens];
-  const management = new ManagementClient({
-    domain,
-    clientId,
-    clientSecret,
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-  });
+/** Everything the plan depends on, read before anything is planned or written. */
+interface Tenant {
+  /** The API whose identifier is the audience, or undefined if there is none. */
+  api: Management.GetResourceServerResponseContent | undefined;
+  roles: TenantRole[];
+  /** Role id → the permissions of this API it grants, for each role named like one of Ensemble's. */
+  granted: Map<string, string[]>;
+}
 
-  // The API. GET /resource-servers/{id} accepts the identifier (audience) as the id.
-  const existing = await step(`read the API ${audience}`, secrets(), async () => {
+/** The tenant's roles that are Ensemble's role `name` (normally one; none if missing). */
+const rolesNamed = (roles: TenantRole[], name: string): TenantRole[] =>
+  roles.filter((role) => role.name === name && (role.type === undefined || role.type === 'tenant'));
+
+type Call = <T>(what: string, call: () => Promise<T>) => Promise<T>;
+
+const readTenant = async (management: ManagementClient, audience: string, call: Call): Promise<Tenant> => {
+  // GET /resource-servers/{id} accepts the identifier (audience) as the id.
+  const api = await call(`read the API ${audience}`, async () => {
     try {
       return await management.resourceServers.get(audience);
     } catch (error) {
@@ -219,90 +227,17 @@ export const provisionAuth0 = async (options: ProvisionOptions): Promise<Provisi
       throw error;
     }
   });
-
-  if (existing === undefined) {
-    const summary = `${audience} ("${options.apiName ?? DEFAULT_API_NAME}": RS256, RBAC on, permissions in the access token, ${API_SCOPES.length} permissions)`;
-    if (!dryRun) {
-      await step(`create the API ${audience}`, secrets(), () =>
-        management.resourceServers.create({
-          name: options.apiName ?? DEFAULT_API_NAME,
-          identifier: audience,
-          scopes: API_SCOPES,
-          ...API_SETTINGS,
-        }),
-      );
-    }
-    changed(`created API ${summary}`, `create API ${summary}`);
-  } else {
-    if (existing.is_system === true) {
-      throw new SetupConfigError(`${audience} is an Auth0 system API; API_AUDIENCE must be the identifier of Ensemble's own API.`);
-    }
-    const update: Management.UpdateResourceServerRequestContent = {};
-    const settingLines: [string, string][] = [];
-    const scopeLines: [string, string][] = [];
-    for (const key of Object.keys(API_SETTINGS) as (keyof typeof API_SETTINGS)[]) {
-      if (existing[key] !== API_SETTINGS[key]) {
-        Object.assign(update, { [key]: API_SETTINGS[key] });
-        const change = `${SETTING_LABELS[key]} ${describeValue(existing[key])} → ${String(API_SETTINGS[key])}`;
-        settingLines.push([`updated API ${audience}: ${change}`, `update API ${audience}: ${change}`]);
-      }
-    }
-    const current = existing.scopes ?? [];
-    for (const scope of API_SCOPES) {
-      const found = current.find((candidate) => candidate.value === scope.value);
-      if (found === undefined) {
-        scopeLines.push([`added permission ${scope.value} to API ${audience}`, `add permission ${scope.value} to API ${audience}`]);
-      } else if (!sameScopes(found, scope)) {
-        scopeLines.push([
-          `updated description of permission ${scope.value} of API ${audience}: "${found.description ?? ''}" → "${scope.description}"`,
-          `update description of permission ${scope.value} of API ${audience}: "${found.description ?? ''}" → "${scope.description}"`,
-        ]);
-      }
-    }
-    for (const scope of current) {
-      if (!API_SCOPES.some((wanted) => wanted.value === scope.value)) {
-        scopeLines.push([`removed permission ${scope.value} from API ${audience}`, `remove permission ${scope.value} from API ${audience}`]);
-      }
-    }
-    // Auth0 replaces the whole list on PATCH: send all 8 when any differs.
-    if (scopeLines.length > 0) update.scopes = API_SCOPES;
-
-    if (settingLines.length > 0 || scopeLines.length > 0) {
-      if (!dryRun) {
-        await step(`update the API ${audience}`, secrets(), () => management.resourceServers.update(existing.id ?? audience, update));
-      }
-    }
-    if (settingLines.length === 0) unchanged(`API ${audience} (RS256, RBAC on, permissions in the access token)`);
-    for (const [done, planned] of settingLines) changed(done, planned);
-    if (scopeLines.length === 0) unchanged(`the ${API_SCOPES.length} permissions of API ${audience}`);
-    for (const [done, planned] of scopeLines) changed(done, planned);
-  }
-
-  // The roles, found by exact name.
-  const roles = await step('list roles', secrets(), async () => {
-    const found: { id?: string; name?: string; type?: string }[] = [];
+  const roles = await call('list roles', async () => {
+    const found: TenantRole[] = [];
     for await (const role of await management.roles.list({ per_page: 100 })) found.push(role);
     return found;
   });
-
+  const granted = new Map<string, string[]>();
   for (const slug of ROLE_SLUGS) {
-    const { name, permissions } = ROLES[slug];
-    const matches = roles.filter((role) => role.name === name && (role.type === undefined || role.type === 'tenant'));
-    if (matches.length > 1) throw new SetupConfigError(`There are ${matches.length} roles named "${name}"; keep one and run again.`);
-    let roleId = matches[0]?.id;
-    let granted: string[] = [];
-
-    if (roleId === undefined) {
-      if (!dryRun) {
-        const created = await step(`create the role ${name}`, secrets(), () =>
-          management.roles.create({ name, description: `Ensemble: ${permissions.join(', ')}` }),
-        );
-        roleId = created.id;
-      }
-      changed(`created role ${name}`, `create role ${name}`);
-    } else {
-      const id = roleId;
-      granted = await step(`read the permissions of role ${name}`, secrets(), async () => {
+    const { name } = ROLES[slug];
+    for (const { id } of rolesNamed(roles, name)) {
+      if (id === undefined) continue;
+      const permissions = await call(`read the permissions of role ${name}`, async () => {
         const found: string[] = [];
         for await (const permission of await management.roles.permissions.list(id, { per_page: 100 })) {
           if (permission.resource_server_identifier === audience && permission.permission_name !== undefined) {
@@ -311,36 +246,189 @@ export const provisionAuth0 = async (options: ProvisionOptions): Promise<Provisi
         }
         return found;
       });
-      unchanged(`role ${name} exists`);
+      granted.set(id, permissions);
     }
+  }
+  return { api, roles, granted };
+};
 
-    const missing = permissions.filter((permission) => !granted.includes(permission));
-    const extra = granted.filter((permission) => !(permissions as readonly string[]).includes(permission));
-    if (missing.length > 0) {
-      if (!dryRun) {
-        const id = roleId!;
-        await step(`add permissions to role ${name}`, secrets(), () =>
-          management.roles.permissions.add(id, {
-            permissions: missing.map((permission) => ({ resource_server_identifier: audience, permission_name: permission })),
-          }),
-        );
-      }
-      for (const permission of missing) changed(`added permission ${permission} to role ${name}`, `add permission ${permission} to role ${name}`);
-    }
-    if (extra.length > 0) {
-      if (!dryRun) {
-        const id = roleId!;
-        await step(`remove permissions from role ${name}`, secrets(), () =>
-          management.roles.permissions.delete(id, {
-            permissions: extra.map((permission) => ({ resource_server_identifier: audience, permission_name: permission })),
-          }),
-        );
-      }
-      for (const permission of extra) changed(`removed permission ${permission} from role ${name}`, `remove permission ${permission} from role ${name}`);
-    }
-    if (missing.length === 0 && extra.length === 0) unchanged(`permissions of role ${name} (${permissions.join(', ')})`);
+// ---------------------------------------------------------------------------
+// 2. Plan: the steps that bring the tenant in line, computed from what was read.
+
+type Verb = 'create' | 'add' | 'update' | 'remove';
+const PAST_TENSE: Record<Verb, string> = { create: 'created', add: 'added', update: 'updated', remove: 'removed' };
+
+/**
+ * One step of the plan. Either something already right, printed
+ * "unchanged: <what>", or one Management API call (`apply`) and the changes
+ * it makes, one line each, written once as verb + object and printed
+ * "would <verb> <object>" in a dry run or "<verb, past tense> <object>" once
+ * applied.
+ */
+type Step =
+  | { kind: 'unchanged'; what: string }
+  | {
+      kind: 'change';
+      changes: [Verb, string][];
+      /** The call, for an error message: "Auth0 refused to <call> …". */
+      call: string;
+      apply: (management: ManagementClient) => Promise<unknown>;
+    };
+
+const unchanged = (what: string): Step => ({ kind: 'unchanged', what });
+
+/** The lines a step prints: in a dry run before nothing is applied, otherwise after its call succeeded. */
+const describe = (step: Step, dryRun: boolean): string[] =>
+  step.kind === 'unchanged'
+    ? [`unchanged: ${step.what}`]
+    : step.changes.map(([verb, object]) => `${dryRun ? `would ${verb}` : PAST_TENSE[verb]} ${object}`);
+
+const sameScope = (a: { value: string; description?: string | undefined }, b: { value: string; description?: string | undefined }) =>
+  a.value === b.value && (a.description ?? '') === (b.description ?? '');
+
+const planApi = (api: Tenant['api'], audience: string, apiName: string): Step[] => {
+  if (api === undefined) {
+    const summary = `${audience} ("${apiName}": RS256, RBAC on, permissions in the access token, ${API_SCOPES.length} permissions)`;
+    return [
+      {
+        kind: 'change',
+        changes: [['create', `API ${summary}`]],
+        call: `create the API ${audience}`,
+        apply: (management) => management.resourceServers.create({ name: apiName, identifier: audience, scopes: API_SCOPES, ...API_SETTINGS }),
+      },
+    ];
+  }
+  if (api.is_system === true) {
+    throw new SetupConfigError(`${audience} is an Auth0 system API; API_AUDIENCE must be the identifier of Ensemble's own API.`);
   }
 
+  const update: Management.UpdateResourceServerRequestContent = {};
+  const settingChanges: [Verb, string][] = [];
+  for (const key of Object.keys(API_SETTINGS) as (keyof typeof API_SETTINGS)[]) {
+    if (api[key] !== API_SETTINGS[key]) {
+      Object.assign(update, { [key]: API_SETTINGS[key] });
+      settingChanges.push(['update', `API ${audience}: ${SETTING_LABELS[key]} ${describeValue(api[key])} → ${String(API_SETTINGS[key])}`]);
+    }
+  }
+  const current = api.scopes ?? [];
+  const scopeChanges: [Verb, string][] = [];
+  for (const scope of API_SCOPES) {
+    const found = current.find((candidate) => candidate.value === scope.value);
+    if (found === undefined) {
+      scopeChanges.push(['add', `permission ${scope.value} to API ${audience}`]);
+    } else if (!sameScope(found, scope)) {
+      scopeChanges.push([
+        'update',
+        `description of permission ${scope.value} of API ${audience}: "${found.description ?? ''}" → "${scope.description}"`,
+      ]);
+    }
+  }
+  for (const scope of current) {
+    if (!API_SCOPES.some((wanted) => wanted.value === scope.value)) scopeChanges.push(['remove', `permission ${scope.value} from API ${audience}`]);
+  }
+  // Auth0 replaces the whole list on PATCH: send all 8 when any differs.
+  if (scopeChanges.length > 0) update.scopes = API_SCOPES;
+
+  const id = api.id ?? audience;
+  return [
+    ...(settingChanges.length === 0 ? [unchanged(`API ${audience} (RS256, RBAC on, permissions in the access token)`)] : []),
+    ...(settingChanges.length + scopeChanges.length === 0
+      ? []
+      : [
+          {
+            kind: 'change',
+            changes: [...settingChanges, ...scopeChanges],
+            call: `update the API ${audience}`,
+            apply: (management: ManagementClient) => management.resourceServers.update(id, update),
+          } satisfies Step,
+        ]),
+    ...(scopeChanges.length === 0 ? [unchanged(`the ${API_SCOPES.length} permissions of API ${audience}`)] : []),
+  ];
+};
+
+const planRole = (tenant: Tenant, slug: RoleSlug, audience: string): Step[] => {
+  const { name, permissions } = ROLES[slug];
+  const matches = rolesNamed(tenant.roles, name);
+  if (matches.length > 1) throw new SetupConfigError(`There are ${matches.length} roles named "${name}"; keep one and run again.`);
+  // The role's id: known if it exists, else set by the step that creates it, for the steps after it.
+  const role = { id: matches[0]?.id };
+  const steps: Step[] = [];
+
+  const granted = role.id === undefined ? [] : (tenant.granted.get(role.id) ?? []);
+  if (role.id === undefined) {
+    steps.push({
+      kind: 'change',
+      changes: [['create', `role ${name}`]],
+      call: `create the role ${name}`,
+      apply: async (management) => {
+        role.id = (await management.roles.create({ name, description: `Ensemble: ${permissions.join(', ')}` })).id;
+      },
+    });
+  } else {
+    steps.push(unchanged(`role ${name} exists`));
+  }
+
+  const pairs = (names: string[]) => ({
+    permissions: names.map((permission) => ({ resource_server_identifier: audience, permission_name: permission })),
+  });
+  const roleId = (): string => {
+    if (role.id === undefined) throw new Error(`Auth0 returned no id for the role ${name}`);
+    return role.id;
+  };
+  const missing = permissions.filter((permission) => !granted.includes(permission));
+  const extra = granted.filter((permission) => !(permissions as readonly string[]).includes(permission));
+  if (missing.length > 0) {
+    steps.push({
+      kind: 'change',
+      changes: missing.map((permission) => ['add', `permission ${permission} to role ${name}`]),
+      call: `add permissions to role ${name}`,
+      apply: (management) => management.roles.permissions.add(roleId(), pairs(missing)),
+    });
+  }
+  if (extra.length > 0) {
+    steps.push({
+      kind: 'change',
+      changes: extra.map((permission) => ['remove', `permission ${permission} from role ${name}`]),
+      call: `remove permissions from role ${name}`,
+      apply: (management) => management.roles.permissions.delete(roleId(), pairs(extra)),
+    });
+  }
+  if (missing.length === 0 && extra.length === 0) steps.push(unchanged(`permissions of role ${name} (${permissions.join(', ')})`));
+  return steps;
+};
+
+/** The whole plan: the API first (the roles' permissions refer to its scopes), then each role. Throws SetupConfigError on a tenant it cannot fix. */
+const plan = (tenant: Tenant, audience: string, apiName: string): Step[] => [
+  ...planApi(tenant.api, audience, apiName),
+  ...ROLE_SLUGS.flatMap((slug) => planRole(tenant, slug, audience)),
+];
+
+// ---------------------------------------------------------------------------
+// 3. Run the plan: the same loop for a dry run and a real one.
+
+export const provisionAuth0 = async (options: ProvisionOptions): Promise<ProvisionResult> => {
+  const { domain, clientId, clientSecret, audience } = readSettings(options);
+  const dryRun = options.dryRun ?? false;
+  const management = new ManagementClient({
+    domain,
+    clientId,
+    clientSecret,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  });
+  const call: Call = (what, fn) => callAuth0(what, clientSecret, fn);
+
+  const steps = plan(await readTenant(management, audience, call), audience, options.apiName ?? DEFAULT_API_NAME);
+
+  const lines: string[] = [];
+  const changes: string[] = [];
+  for (const step of steps) {
+    if (step.kind === 'change' && !dryRun) await call(step.call, () => step.apply(management));
+    for (const line of describe(step, dryRun)) {
+      lines.push(line);
+      if (step.kind === 'change') changes.push(line);
+      options.log?.(line);
+    }
+  }
   return { lines, changes };
 };
 

@@ -1,8 +1,12 @@
-/** The demo cast `npm start` loads into a fresh database. Written through the data layer, so every index item exists. */
+/**
+ * The demo cast `npm start` loads into a fresh database. Written through the
+ * data layer, so every index item exists; the data layer opens its store from
+ * the environment at the first write, so the caller sets that first.
+ */
+import { createActor } from '../data/actors';
+import { createMovie } from '../data/movies';
+
 export const seedDemoData = async (): Promise<{ actors: number; movies: number }> => {
-  // Imported here because the data layer reads its table names from the environment when loaded.
-  const { createActor } = await import('../data/actors');
-  const { createMovie } = await import('../data/movies');
   // An array literal, not a mapped list: Promise.all then types each position, so every actor below exists.
   const actors = await Promise.all([
     createActor({ name: 'Tom Hanks', gender: 'male', birth_date: '1956-07-09' }),

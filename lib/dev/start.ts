@@ -14,6 +14,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startOffline, type OfflineStack } from './offline';
 import { assertPortFree, PortInUseError } from './ports';
 import { startReaper, stopAllStarted } from './processes';
+import { seedDemoData } from './seed';
 import { ensureTables, tableNamesFor } from './tables';
 import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
 
@@ -90,12 +91,8 @@ try {
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
-    // The seed below runs the data layer in this process, part of the local stack as serverless-offline is:
-    // local settings (the built-in cursor key) apply here, as they do there.
-    IS_OFFLINE: 'true',
   });
   if (await ensureTables(database.client, tables)) {
-    const { seedDemoData } = await import('./seed');
     const seeded = await seedDemoData();
     console.log(`New database: added ${seeded.actors} demo actors and ${seeded.movies} demo movies.`);
   }

@@ -33,11 +33,3 @@ export const ageOn = (birthDate: string, today: string): number => {
   const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
   return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
 };
-
-/**
- * The latest birth date (as a comparable string, possibly not a real date
- * such as 2001-02-29) of someone who is at least `age` on `today`:
- * `birth_date <= bound` exactly when `ageOn(birth_date, today) >= age`.
- */
-export const latestBirthDateForAge = (age: number, today: string): string =>
-  `${String(Number(today.slice(0, 4)) - age).padStart(4, '0')}${today.slice(4)}`;

@@ -1,50 +1,17 @@
 /**
- * The onError middleware: every failure leaves as README §5 JSON. Known
- * HttpErrors speak for themselves; DynamoDB capacity and connectivity
- * failures become 503s; everything else is logged and becomes a generic 500
- * so no stack trace, SDK message or table name reaches a client.
+ * The onError middleware: every failure leaves as README §5 JSON, with the
+ * status lib/http/error-mapping.ts gives it. A 5xx is logged with its cause;
+ * a 401 with the verifier's reason (never the token).
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../log';
-import { HttpError, InternalServerError, ServiceUnavailableError } from './errors';
+import { toHttpError } from './error-mapping';
 import { errorResponse } from './responses';
-
-const UNAVAILABLE_ERRORS = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'ServiceUnavailable',
-  'InternalServerError',
-  'LimitExceededException',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
-
-/** The SDK wraps anything thrown that is not an `Error` of its realm, naming what it wrapped. */
-const SDK_WRAPPER = /^AWS SDK error wrapper for (\w+)/;
-
-// Duck-typed, not `instanceof Error`: errors raised inside Node's own modules may come from another realm.
-const isDatabaseUnavailable = (error: unknown): boolean => {
-  if (typeof error !== 'object' || error === null) return false;
-  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
-  const wrapped = typeof message === 'string' ? SDK_WRAPPER.exec(message)?.[1] : undefined;
-  return [name, wrapped].some((n) => typeof n === 'string' && UNAVAILABLE_ERRORS.has(n)) || (typeof code === 'string' && NETWORK_CODES.has(code));
-};
 
 /** The Lambda request id: unique per invocation, and the id every log line of the invocation carries. */
 export const requestIdOf = (event: APIGatewayProxyEventV2, awsRequestId: string | undefined): string =>
   awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
-
-export const toHttpError = (error: unknown): HttpError => {
-  if (error instanceof HttpError) return error;
-  if (isDatabaseUnavailable(error)) {
-    return new ServiceUnavailableError('The database is busy or unavailable; please retry shortly.', 2);
-  }
-  return new InternalServerError();
-};
 
 export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
   onError: async (request) => {

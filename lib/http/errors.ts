@@ -1,24 +1,29 @@
 /**
- * Every error a client can see. The error responder turns any thrown
- * HttpError into the JSON body of README §5; anything else becomes a 500 whose
+ * Every error a client can see, by status. The error responder turns any
+ * thrown HttpError into the JSON body of README §5; domain errors get their
+ * status in lib/http/error-mapping.ts; anything else becomes a 500 whose
  * details stay in the logs.
  */
+import { EnsembleError, type FieldIssue } from '../domain/errors';
 
-export interface FieldIssue {
-  field: string;
-  message: string;
+export type { FieldIssue };
+
+export interface HttpErrorOptions extends ErrorOptions {
+  /** One entry per offending field, sent as `details`. */
+  details?: FieldIssue[];
+  /** Extra response headers this error calls for (`Allow`, `WWW-Authenticate`, `Retry-After`). */
+  headers?: Record<string, string>;
 }
 
-export abstract class HttpError extends Error {
+export abstract class HttpError extends EnsembleError {
   abstract readonly statusCode: number;
-  /** Extra response headers this error calls for (`Allow`, `WWW-Authenticate`, `Retry-After`). */
-  readonly headers: Record<string, string> = {};
+  readonly headers: Record<string, string>;
   readonly details: FieldIssue[] | undefined;
 
-  constructor(message: string, details?: FieldIssue[], options?: ErrorOptions) {
+  constructor(message: string, { details, headers, ...options }: HttpErrorOptions = {}) {
     super(message, options);
-    this.name = new.target.name;
     this.details = details;
+    this.headers = { ...headers };
   }
 }
 
@@ -33,17 +38,15 @@ export class BadRequestError extends HttpError {
 export class UnauthorizedError extends HttpError {
   readonly statusCode = 401;
   /** `cause`: the verifier's error, logged (never sent) so that an operator can tell the reasons apart. */
-  constructor(message: string, error?: 'invalid_token', cause?: unknown) {
-    super(message, undefined, cause === undefined ? undefined : { cause });
-    this.headers['WWW-Authenticate'] = error === undefined ? 'Bearer' : `Bearer error="${error}"`;
+  constructor(message: string, { error, ...options }: HttpErrorOptions & { error?: 'invalid_token' } = {}) {
+    super(message, { ...options, headers: { 'WWW-Authenticate': error === undefined ? 'Bearer' : `Bearer error="${error}"` } });
   }
 }
 
 export class ForbiddenError extends HttpError {
   readonly statusCode = 403;
-  constructor(message: string) {
-    super(message);
-    this.headers['WWW-Authenticate'] = 'Bearer error="insufficient_scope"';
+  constructor(message: string, options: HttpErrorOptions = {}) {
+    super(message, { ...options, headers: { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' } });
   }
 }
 
@@ -54,8 +57,7 @@ export class NotFoundError extends HttpError {
 export class MethodNotAllowedError extends HttpError {
   readonly statusCode = 405;
   constructor(method: string, allowed: string[]) {
-    super(`Method ${method} is not allowed here; use ${allowed.join(', ')}.`);
-    this.headers.Allow = allowed.join(', ');
+    super(`Method ${method} is not allowed here; use ${allowed.join(', ')}.`, { headers: { Allow: allowed.join(', ') } });
   }
 }
 
@@ -81,15 +83,14 @@ export class UnprocessableEntityError extends HttpError {
 
 export class ServiceUnavailableError extends HttpError {
   readonly statusCode = 503;
-  constructor(message: string, retryAfterSeconds = 1) {
-    super(message);
-    this.headers['Retry-After'] = String(retryAfterSeconds);
+  constructor(message: string, { retryAfterSeconds = 1, ...options }: HttpErrorOptions & { retryAfterSeconds?: number } = {}) {
+    super(message, { ...options, headers: { 'Retry-After': String(retryAfterSeconds) } });
   }
 }
 
 export class InternalServerError extends HttpError {
   readonly statusCode = 500;
-  constructor() {
-    super('Something went wrong on our side; the error has been logged.');
+  constructor(options: ErrorOptions = {}) {
+    super('Something went wrong on our side; the error has been logged.', options);
   }
 }

@@ -16,11 +16,11 @@ import {
   castMemberParams,
   idParams,
   jsonSchemaHints,
-  MAX_CAST_SIZE,
   movieCreateBody,
   movieListQuery,
   movieUpdateBody,
 } from '../validation/schemas';
+import { MAX_CAST_SIZE } from '../domain/limits';
 import { IDEMPOTENCY_KEY } from './preconditions';
 import { ROUTES, type Route } from './routes';
 

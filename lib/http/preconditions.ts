@@ -12,9 +12,9 @@ export const expectedVersion = (headers: Record<string, string | undefined>): nu
   if (header === undefined || header.trim() === '*') return undefined;
   const match = ENTITY_TAG.exec(header);
   if (match?.[1] === undefined) {
-    throw new BadRequestError('If-Match must be the ETag of the record, such as "3" (with the quotes).', [
-      { field: 'If-Match', message: 'is not an entity tag this API issued' },
-    ]);
+    throw new BadRequestError('If-Match must be the ETag of the record, such as "3" (with the quotes).', {
+      details: [{ field: 'If-Match', message: 'is not an entity tag this API issued' }],
+    });
   }
   return Number(match[1]);
 };
@@ -26,9 +26,9 @@ export const idempotencyKey = (headers: Record<string, string | undefined>): str
   const header = headers['idempotency-key'];
   if (header === undefined) return undefined;
   if (!IDEMPOTENCY_KEY.test(header)) {
-    throw new BadRequestError('Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.', [
-      { field: 'Idempotency-Key', message: 'is not a valid key' },
-    ]);
+    throw new BadRequestError('Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID.', {
+      details: [{ field: 'Idempotency-Key', message: 'is not a valid key' }],
+    });
   }
   return header;
 };

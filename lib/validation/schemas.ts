@@ -7,10 +7,18 @@
  */
 import * as z from 'zod/mini';
 import { parseCalendarDate, todayUtc } from '../domain/dates';
+import {
+  DEFAULT_PAGE_SIZE,
+  EARLIEST_DATE,
+  MAX_CAST_SIZE,
+  MAX_CHANGE_ITEMS,
+  MAX_GENDER_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_PAGE_SIZE,
+  MAX_SEARCH_LENGTH,
+  MAX_TITLE_LENGTH,
+} from '../domain/limits';
 import { FORBIDDEN_IN_TEXT } from '../domain/text';
-
-export const MAX_CAST_SIZE = 50;
-const EARLIEST_DATE = '1800-01-01';
 
 /**
  * What JSON Schema should say about a value a schema accepts (parsed, for
@@ -64,8 +72,8 @@ const recordId = z.string({ error: 'must be an id string' }).check(z.regex(ULID,
 // ---- actors -------------------------------------------------------------
 
 const actorFields = {
-  name: text(200),
-  gender: text(50),
+  name: text(MAX_NAME_LENGTH),
+  gender: text(MAX_GENDER_LENGTH),
   birth_date: hint(calendarDate(z.refine((value) => value <= todayUtc(), 'must not be in the future')), {
     description: `A real calendar date, from ${EARLIEST_DATE} on, not in the future (UTC).`,
   }),
@@ -100,7 +108,7 @@ const castIds = (description: string) =>
   );
 
 const movieFields = {
-  title: text(200),
+  title: text(MAX_TITLE_LENGTH),
   release_date: calendarDate(),
   actor_ids: castIds(`The cast: at most ${MAX_CAST_SIZE} actors.`),
 };
@@ -110,8 +118,8 @@ const movieFields = {
  * the movie plus one per actor joining or leaving.
  */
 const CAST_REPLACEMENT = castIds(
-  `Replaces the whole cast (at most ${MAX_CAST_SIZE} actors). The change is made in one transaction of at most 100 items: ` +
-    'the movie plus one per actor joining or leaving. So replacing a full cast of 50 with 50 other actors (101 items) is a 422; ' +
+  `Replaces the whole cast (at most ${MAX_CAST_SIZE} actors). The change is made in one transaction of at most ${MAX_CHANGE_ITEMS} items: ` +
+    `the movie plus one per actor joining or leaving. So replacing a full cast of ${MAX_CAST_SIZE} with ${MAX_CAST_SIZE} other actors (${2 * MAX_CAST_SIZE + 1} items) is a 422; ` +
     'do it in two requests: first `{"actor_ids":[]}` (or a smaller cast), then the new cast.',
 );
 
@@ -142,12 +150,12 @@ const searchText = z
   .check(
     z.trim(),
     z.minLength(1, 'must not be empty'),
-    z.maxLength(100, 'must be at most 100 characters'),
+    z.maxLength(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
     z.refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or digit'),
   );
 
 const paging = {
-  limit: z._default(wholeNumber(1, 100), 20),
+  limit: z._default(wholeNumber(1, MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE),
   cursor: z.optional(
     z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is not a cursor this API issued')),
   ),
@@ -157,7 +165,7 @@ export const actorListQuery = z
   .strictObject({
     ...paging,
     q: z.optional(searchText),
-    gender: z.optional(text(50)),
+    gender: z.optional(text(MAX_GENDER_LENGTH)),
     min_age: z.optional(wholeNumber(0, 200)),
     max_age: z.optional(wholeNumber(0, 200)),
     not_in_movie: z.optional(recordId),

@@ -66,7 +66,7 @@ const partitionOf = (input: Record<string, unknown>): string | undefined => {
 };
 
 export const loadInstrumented = async (): Promise<Instrumented> => {
-  const { db } = await import('../../lib/data/client');
+  const { db } = (await import('../../lib/data/store')).store();
   const { createActor } = await import('../../lib/data/actors');
   const handlers = {
     getActor: (await import('../../functions/actors/get')).handler as unknown as Handler,

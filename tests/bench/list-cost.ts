@@ -38,8 +38,8 @@ export const seedActors = async (
   } finally {
     instrumented.mode.capture = false;
   }
-  // lib/ reads the environment at import, so it is imported once run.ts has set it.
   const { COUNTER_SHARDS, counterShardUpdate } = await import('../../lib/data/records');
+  const { store } = await import('../../lib/data/store');
   const puts: Item[] = [];
   /** What the captured creates added to each counter shard, by shard number. */
   const shardDeltas = new Map<number, number>();
@@ -62,7 +62,7 @@ export const seedActors = async (
   // Every shard, with the data layer's own update: those no create picked get 0, so that at both
   // sizes the total's Query reads all COUNTER_SHARDS of them, as on any table past a few thousand writes.
   for (let shard = 0; shard < COUNTER_SHARDS; shard += 1) {
-    await documents.send(new UpdateCommand(counterShardUpdate(table, 'ACTOR', shard, shardDeltas.get(shard) ?? 0)));
+    await documents.send(new UpdateCommand(counterShardUpdate({ ...store().actors, table }, shard, shardDeltas.get(shard) ?? 0)));
   }
   instrumented.reset();
   const ids = puts.filter((item) => String(item.pk).startsWith('ACTOR#')).map((item) => String(item.id));

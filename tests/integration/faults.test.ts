@@ -4,43 +4,35 @@
  * hang), no internals leak, and once the database is back nothing is
  * half-written.
  */
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { handler as deleteActor } from '../../functions/actors/delete';
+import { handler as getActor } from '../../functions/actors/get';
+import { handler as listActors } from '../../functions/actors/list';
+import { handler as createActor } from '../../functions/actors/create';
+import { handler as addMovieActor } from '../../functions/movies/add-actor';
+import { handler as createMovie } from '../../functions/movies/create';
+import { readDataConfig } from '../../lib/config';
+import { openStore, useStore, type Store } from '../../lib/data/store';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { uniqueName } from '../helpers/api';
 import { expectError, invoke } from '../helpers/invoke';
 import { roleToken } from '../helpers/tokens';
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
-
 let proxy: FaultProxy;
 let producer: string;
-const handlers: Record<string, Handler> = {};
+let suiteStore: Store | undefined;
+const handlers = { createActor, getActor, listActors, createMovie, addMovieActor, deleteActor };
 
 beforeAll(async () => {
-  const realEndpoint = process.env.DYNAMODB_ENDPOINT!;
-  proxy = await startFaultProxy(realEndpoint);
-  // This file's handlers (a module registry of their own) talk to DynamoDB through the proxy,
-  // with the production timeout, so a stall ends as it would in AWS.
-  const realTimeout = process.env.DYNAMODB_TIMEOUT_MS;
-  process.env.DYNAMODB_ENDPOINT = proxy.url;
-  process.env.DYNAMODB_TIMEOUT_MS = '1500';
-  for (const [name, path] of [
-    ['createActor', '../../functions/actors/create'],
-    ['getActor', '../../functions/actors/get'],
-    ['listActors', '../../functions/actors/list'],
-    ['createMovie', '../../functions/movies/create'],
-    ['addMovieActor', '../../functions/movies/add-actor'],
-    ['deleteActor', '../../functions/actors/delete'],
-  ] as const) {
-    handlers[name] = ((await import(path)) as { handler: Handler }).handler;
-  }
-  process.env.DYNAMODB_ENDPOINT = realEndpoint;
-  process.env.DYNAMODB_TIMEOUT_MS = realTimeout;
+  const config = readDataConfig();
+  proxy = await startFaultProxy(config.endpoint!);
+  // The handlers talk to DynamoDB through the proxy, with the production timeout, so a stall ends as it would in AWS.
+  suiteStore = useStore(openStore({ ...config, endpoint: proxy.url, requestTimeoutMs: 1500 }));
   producer = await roleToken('executive-producer');
 });
 
 afterAll(async () => {
+  useStore(suiteStore);
   await proxy.close();
 });
 
@@ -49,20 +41,20 @@ afterEach(() => {
 });
 
 const newActor = async (): Promise<any> =>
-  (await invoke(handlers.createActor!, { method: 'POST', token: producer, body: { name: uniqueName('Fault'), gender: 'f', birth_date: '1970-07-07' } })).body.actor;
+  (await invoke(handlers.createActor, { method: 'POST', token: producer, body: { name: uniqueName('Fault'), gender: 'f', birth_date: '1970-07-07' } })).body.actor;
 
 describe.each<FaultMode>(['refuse', 'stall', 'throttle', 'server-error'])('when DynamoDB is %s', (mode) => {
   it('answers reads and writes with 503 + Retry-After, leaks nothing, and writes nothing', async () => {
     const actor = await newActor();
-    const movie = (await invoke(handlers.createMovie!, { method: 'POST', token: producer, body: { title: uniqueName('Fault'), release_date: '2000-01-01' } })).body.movie;
+    const movie = (await invoke(handlers.createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Fault'), release_date: '2000-01-01' } })).body.movie;
     const before = await snapshot();
     proxy.mode = mode;
     const results = await Promise.all([
-      invoke(handlers.getActor!, { pathParameters: { id: actor.id }, token: producer }),
-      invoke(handlers.listActors!, { token: producer }),
-      invoke(handlers.createActor!, { method: 'POST', token: producer, body: { name: uniqueName('Lost'), gender: 'f', birth_date: '1970-07-07' } }),
-      invoke(handlers.addMovieActor!, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer }),
-      invoke(handlers.deleteActor!, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer }),
+      invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer }),
+      invoke(handlers.listActors, { token: producer }),
+      invoke(handlers.createActor, { method: 'POST', token: producer, body: { name: uniqueName('Lost'), gender: 'f', birth_date: '1970-07-07' } }),
+      invoke(handlers.addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer }),
+      invoke(handlers.deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer }),
     ]);
     for (const result of results) {
       const body = expectError(result, 503);
@@ -77,24 +69,24 @@ describe.each<FaultMode>(['refuse', 'stall', 'throttle', 'server-error'])('when 
 
 it('serves normally again once DynamoDB is back, with every committed write intact', async () => {
   proxy.mode = 'throttle';
-  expectError(await invoke(handlers.listActors!, { token: producer }), 503);
+  expectError(await invoke(handlers.listActors, { token: producer }), 503);
   proxy.mode = 'pass';
   const actor = await newActor();
-  expect((await invoke(handlers.getActor!, { pathParameters: { id: actor.id }, token: producer })).statusCode).toBe(200);
+  expect((await invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer })).statusCode).toBe(200);
   expect(await integrityProblems()).toEqual([]);
 });
 
 it('survives a flapping database: whatever was answered 2xx is stored, and nothing is half-written', async () => {
   const actors = await Promise.all(Array.from({ length: 4 }, () => newActor()));
-  const movie = (await invoke(handlers.createMovie!, { method: 'POST', token: producer, body: { title: uniqueName('Flap'), release_date: '2000-01-01' } })).body.movie;
+  const movie = (await invoke(handlers.createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Flap'), release_date: '2000-01-01' } })).body.movie;
   const modes: FaultMode[] = ['pass', 'throttle', 'pass', 'refuse', 'pass', 'server-error'];
   const flapping = setInterval(() => {
     proxy.mode = modes[Math.floor(Math.random() * modes.length)]!;
   }, 15);
   const results = await Promise.all([
-    ...actors.map((actor) => invoke(handlers.addMovieActor!, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
+    ...actors.map((actor) => invoke(handlers.addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
     ...Array.from({ length: 6 }, () =>
-      invoke(handlers.createActor!, { method: 'POST', token: producer, body: { name: uniqueName('Flap'), gender: 'f', birth_date: '1970-07-07' } }),
+      invoke(handlers.createActor, { method: 'POST', token: producer, body: { name: uniqueName('Flap'), gender: 'f', birth_date: '1970-07-07' } }),
     ),
   ]);
   clearInterval(flapping);

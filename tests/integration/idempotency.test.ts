@@ -8,7 +8,9 @@ import { integrityProblems } from '../helpers/integrity';
 import { expectError, invoke } from '../helpers/invoke';
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tables } from '../../lib/data/client';
+import { store } from '../../lib/data/store';
+
+const tables = { actors: store().actors.table, movies: store().movies.table };
 import { localDocuments } from '../helpers/local-db';
 import { customToken, roleToken } from '../helpers/tokens';
 

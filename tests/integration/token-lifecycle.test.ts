@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { importPKCS8, SignJWT } from 'jose';
 import { FetchError } from 'aws-jwt-verify/error';
-import { verifyToken } from '../../lib/auth/authorize';
+import { verifyToken } from '../../lib/http/authorize';
 import { forgetVerifiedTokens } from '../../lib/auth/verified-tokens';
 import { createVerifier, JWKS_MAX_AGE_MS, type TokenVerifier } from '../../lib/auth/verifier';
 import { ServiceUnavailableError, UnauthorizedError } from '../../lib/http/errors';

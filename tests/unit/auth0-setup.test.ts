@@ -14,7 +14,7 @@ import {
   SetupConfigError,
   type ProvisionOptions,
 } from '../../lib/deploy/auth0-setup';
-import { startAuth0ManagementStandin, type Auth0ManagementStandin } from '../helpers/auth0-management-standin';
+import { startAuth0ManagementStandin, type Auth0ManagementStandin, type RecordedRequest } from '../helpers/auth0-management-standin';
 
 const AUDIENCE = 'https://ensemble-api.test';
 const ROLE_NAMES = ROLE_SLUGS.map((slug) => ROLES[slug].name);
@@ -69,6 +69,71 @@ const expectProvisioned = () => {
   for (const name of ROLE_NAMES) expect(granted(name)).toEqual(expected(name));
 };
 
+/**
+ * Drift on a provisioned tenant: what it is, how to cause it, the change
+ * lines that repair it, and the write requests those take.
+ */
+const DRIFTS: [string, () => void, string[], string[]][] = [
+  [
+    'a permission removed from a role',
+    () => {
+      const id = role('Casting Director')!.id;
+      standin.store.rolePermissions[id] = standin.store.rolePermissions[id]!.filter((p) => p.permission_name !== 'patch:movies');
+    },
+    ['added permission patch:movies to role Casting Director'],
+    ['POST /api/v2/roles/{id}/permissions'],
+  ],
+  [
+    'a stray permission added to a role',
+    () => {
+      standin.store.rolePermissions[role('Casting Assistant')!.id]!.push({
+        resource_server_identifier: AUDIENCE,
+        permission_name: 'delete:movies',
+      });
+    },
+    ['removed permission delete:movies from role Casting Assistant'],
+    ['DELETE /api/v2/roles/{id}/permissions'],
+  ],
+  [
+    'RBAC turned off on the API',
+    () => {
+      api()!.enforce_policies = false;
+    },
+    [`updated API ${AUDIENCE}: RBAC (enforce_policies) false → true`],
+    ['PATCH /api/v2/resource-servers/{id}'],
+  ],
+  [
+    '"permissions in the access token" turned off on the API',
+    () => {
+      api()!.token_dialect = 'access_token';
+    },
+    [`updated API ${AUDIENCE}: token dialect (access_token_authz = permissions in the access token) access_token → access_token_authz`],
+    ['PATCH /api/v2/resource-servers/{id}'],
+  ],
+  [
+    'a permission missing from the API and a stray one on it',
+    () => {
+      api()!.scopes = [...api()!.scopes.filter((scope) => scope.value !== 'delete:actors'), { value: 'read:secrets' }];
+    },
+    [`added permission delete:actors to API ${AUDIENCE}`, `removed permission read:secrets from API ${AUDIENCE}`],
+    ['PATCH /api/v2/resource-servers/{id}'],
+  ],
+  [
+    'a role deleted',
+    () => {
+      const gone = role('Executive Producer')!;
+      standin.store.roles = standin.store.roles.filter((candidate) => candidate !== gone);
+      delete standin.store.rolePermissions[gone.id];
+    },
+    ['created role Executive Producer', ...ROLES['executive-producer'].permissions.map((p) => `added permission ${p} to role Executive Producer`)],
+    ['POST /api/v2/roles', 'POST /api/v2/roles/{id}/permissions'],
+  ],
+];
+
+/** A dry run's line in the tense of a real run: "would create …" → "created …". */
+const PAST_TENSE: Record<string, string> = { create: 'created', add: 'added', update: 'updated', remove: 'removed' };
+const asApplied = (line: string) => line.replace(/^would (\w+)/, (whole, verb: string) => PAST_TENSE[verb] ?? whole);
+
 describe('npm run auth0:setup', () => {
   it('on an empty tenant creates the API, its 8 permissions and the 3 roles with exactly their permissions', async () => {
     const { changes, lines } = await run();
@@ -120,64 +185,8 @@ describe('npm run auth0:setup', () => {
   });
 
   describe('repairs drift, changing exactly what drifted', () => {
-    const cases: [string, () => void, string[], string[]][] = [
-      [
-        'a permission removed from a role',
-        () => {
-          const id = role('Casting Director')!.id;
-          standin.store.rolePermissions[id] = standin.store.rolePermissions[id]!.filter((p) => p.permission_name !== 'patch:movies');
-        },
-        ['added permission patch:movies to role Casting Director'],
-        ['POST /api/v2/roles/{id}/permissions'],
-      ],
-      [
-        'a stray permission added to a role',
-        () => {
-          standin.store.rolePermissions[role('Casting Assistant')!.id]!.push({
-            resource_server_identifier: AUDIENCE,
-            permission_name: 'delete:movies',
-          });
-        },
-        ['removed permission delete:movies from role Casting Assistant'],
-        ['DELETE /api/v2/roles/{id}/permissions'],
-      ],
-      [
-        'RBAC turned off on the API',
-        () => {
-          api()!.enforce_policies = false;
-        },
-        [`updated API ${AUDIENCE}: RBAC (enforce_policies) false → true`],
-        ['PATCH /api/v2/resource-servers/{id}'],
-      ],
-      [
-        '"permissions in the access token" turned off on the API',
-        () => {
-          api()!.token_dialect = 'access_token';
-        },
-        [`updated API ${AUDIENCE}: token dialect (access_token_authz = permissions in the access token) access_token → access_token_authz`],
-        ['PATCH /api/v2/resource-servers/{id}'],
-      ],
-      [
-        'a permission missing from the API and a stray one on it',
-        () => {
-          api()!.scopes = [...api()!.scopes.filter((scope) => scope.value !== 'delete:actors'), { value: 'read:secrets' }];
-        },
-        [`added permission delete:actors to API ${AUDIENCE}`, `removed permission read:secrets from API ${AUDIENCE}`],
-        ['PATCH /api/v2/resource-servers/{id}'],
-      ],
-      [
-        'a role deleted',
-        () => {
-          const gone = role('Executive Producer')!;
-          standin.store.roles = standin.store.roles.filter((candidate) => candidate !== gone);
-          delete standin.store.rolePermissions[gone.id];
-        },
-        ['created role Executive Producer', ...ROLES['executive-producer'].permissions.map((p) => `added permission ${p} to role Executive Producer`)],
-        ['POST /api/v2/roles', 'POST /api/v2/roles/{id}/permissions'],
-      ],
-    ];
 
-    it.each(cases)('%s', async (_what, tamper, expectedChanges, expectedWrites) => {
+    it.each(DRIFTS)('%s', async (_what, tamper, expectedChanges, expectedWrites) => {
       await run();
       tamper();
       const start = standin.requests.length;
@@ -221,10 +230,7 @@ describe('npm run auth0:setup', () => {
 
       // The plan is what a real run then does, line for line.
       const applied = await run();
-      const pastTense: Record<string, string> = { create: 'created', add: 'added', update: 'updated', remove: 'removed' };
-      expect(plan.changes.map((line) => line.replace(/^would (\w+)/, (_match, verb: string) => pastTense[verb] ?? verb))).toEqual(
-        applied.changes,
-      );
+      expect(plan.changes.map(asApplied)).toEqual(applied.changes);
     });
 
     it('on a drifted tenant prints only the fixes and leaves the drift in place', async () => {
@@ -241,6 +247,94 @@ describe('npm run auth0:setup', () => {
         `would update API ${AUDIENCE}: RBAC (enforce_policies) false → true`,
         'would add permission get:movies to role Casting Assistant',
       ]);
+      expect(writesSince(start)).toEqual([]);
+      expect(standin.store).toEqual(before);
+    });
+  });
+
+  describe('--dry-run and the real run share every line', () => {
+    const reads = (requests: RecordedRequest[]) =>
+      requests.filter((request) => request.method === 'GET').map((request) => `GET ${request.path}${request.query}`);
+
+    const startingTenants: [string, () => Promise<unknown>][] = [
+      ['an empty tenant', async () => undefined],
+      ['a provisioned tenant', () => run()],
+      ...DRIFTS.map(([what, tamper]): [string, () => Promise<unknown>] => [what, () => run().then(tamper)]),
+      [
+        'every drift above at once',
+        async () => {
+          await run();
+          for (const [, tamper] of DRIFTS) tamper();
+        },
+      ],
+    ];
+
+    it.each(startingTenants)('%s: the dry run reads what the real run reads, writes nothing, and prints what the real run prints', async (_what, arrange) => {
+      await arrange();
+      const before = structuredClone(standin.store);
+      const dryStart = standin.requests.length;
+
+      const planned = await run({ dryRun: true });
+
+      const dryRequests = standin.requests.slice(dryStart);
+      expect(writesSince(dryStart)).toEqual([]);
+      expect(standin.store).toEqual(before);
+      for (const line of planned.lines) expect(line).toMatch(/^(unchanged:|would (create|add|update|remove)) /);
+
+      const realStart = standin.requests.length;
+      const applied = await run();
+
+      // Every line, "unchanged" ones included, in the same order; only the tense differs.
+      expect(planned.lines.map(asApplied)).toEqual(applied.lines);
+      expect(planned.changes.map(asApplied)).toEqual(applied.changes);
+      // Both read the whole tenant the same way, and the real run reads all of it before its first write.
+      const realRequests = standin.requests.slice(realStart).filter((request) => request.path !== '/oauth/token');
+      expect(reads(realRequests)).toEqual(reads(dryRequests));
+      expect(reads(realRequests.slice(0, reads(dryRequests).length))).toEqual(reads(dryRequests));
+      expectProvisioned();
+    });
+
+    it('a dry run needs only the read scopes: it never attempts a write, even on an empty tenant', async () => {
+      standin.grantedScopes = MANAGEMENT_SCOPES.filter((scope) => scope.startsWith('read:'));
+
+      const planned = await run({ dryRun: true });
+
+      expect(planned.changes.length).toBeGreaterThan(0);
+      expect(standin.requests.filter((request) => request.status === 403)).toEqual([]);
+      expect(standin.writes()).toEqual([]);
+    });
+
+    const unfixable: [string, () => void, () => Partial<ProvisionOptions>, RegExp][] = [
+      [
+        "two roles share one of Ensemble's names",
+        () => {
+          standin.store.roles.push({ id: 'rol_duplicate', name: 'Casting Director' });
+          standin.store.rolePermissions.rol_duplicate = [];
+        },
+        () => ({}),
+        /There are 2 roles named "Casting Director"/,
+      ],
+      [
+        'the audience is an Auth0 system API',
+        () => undefined,
+        () => ({ audience: standin.store.resourceServers.find((server) => server.is_system)!.identifier }),
+        /is an Auth0 system API/,
+      ],
+    ];
+
+    it.each(unfixable)('a tenant it cannot fix (%s) is refused before any write, by the dry run and the real run alike', async (_what, tamper, options, message) => {
+      await run();
+      api()!.enforce_policies = false; // something a run would write, had it got that far
+      tamper();
+      const before = structuredClone(standin.store);
+      const start = standin.requests.length;
+
+      for (const dryRun of [true, false]) {
+        const attempt = run({ ...options(), dryRun });
+        await expect(attempt).rejects.toThrow(SetupConfigError);
+        await expect(attempt).rejects.toThrow(message);
+      }
+
       expect(writesSince(start)).toEqual([]);
       expect(standin.store).toEqual(before);
     });

@@ -41,7 +41,7 @@ import { handler as getMovie } from '../../functions/movies/get';
 import { handler as listMovies } from '../../functions/movies/list';
 import { handler as removeMovieActor } from '../../functions/movies/remove-actor';
 import { handler as updateMovie } from '../../functions/movies/update';
-import { db } from '../../lib/data/client';
+import { store } from '../../lib/data/store';
 import { uniqueName } from '../helpers/api';
 import { loadSpec, specProblems } from '../helpers/cfn-spec';
 import { invoke, type InvokeRequest } from '../helpers/invoke';
@@ -790,7 +790,7 @@ describe('the code of each function, run through all its data paths', () => {
 
   beforeAll(async () => {
     token = await roleToken('executive-producer');
-    db.middlewareStack.add(
+    store().db.middlewareStack.add(
       (next, context) => async (args) => {
         const permissions = requiredPermissions(context.commandName ?? 'unknown', args.input);
         if (running === undefined) throw new Error(`DynamoDB request outside a handler: ${permissions.join(', ')}`);
@@ -803,7 +803,7 @@ describe('the code of each function, run through all its data paths', () => {
   });
 
   afterAll(() => {
-    db.middlewareStack.remove('recordIamPermissions');
+    store().db.middlewareStack.remove('recordIamPermissions');
   });
 
   it('covers every function of the template that may use DynamoDB', () => {

@@ -1,4 +1,4 @@
-import { ConfigError, LOCAL_CURSOR_KEY, readAuthConfig, readCursorKeys } from '../../lib/config';
+import { ConfigError, LOCAL_CURSOR_KEY, readAuthConfig, readCursorKeys, readDataConfig, readLogConfig } from '../../lib/config';
 
 const withEnv = <T>(env: Record<string, string | undefined>, read: () => T): T => {
   const saved = process.env;
@@ -60,4 +60,40 @@ describe('readCursorKeys', () => {
       LOCAL_CURSOR_KEY,
     ]);
   });
+});
+
+describe('readLogConfig', () => {
+  it('takes LOG_LEVEL in any case, INFO when unset', () => {
+    expect(withEnv({ LOG_LEVEL: 'debug', METRICS_NAMESPACE: undefined }, readLogConfig)).toEqual({ level: 'DEBUG', metricsNamespace: 'ensemble' });
+    expect(withEnv({ LOG_LEVEL: undefined }, readLogConfig).level).toBe('INFO');
+    expect(withEnv({ LOG_LEVEL: 'SILENT', METRICS_NAMESPACE: 'ensemble-prod' }, readLogConfig)).toEqual({ level: 'SILENT', metricsNamespace: 'ensemble-prod' });
+  });
+
+  it('fails loudly on a level it does not know, instead of logging at a guess', () => {
+    expect(() => withEnv({ LOG_LEVEL: 'VERBOSE' }, readLogConfig)).toThrow(new ConfigError('LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT, not "VERBOSE".'));
+  });
+});
+
+describe('readDataConfig', () => {
+  const tables = { ACTORS_TABLE: 'a', MOVIES_TABLE: 'm' };
+
+  it('reads the tables, region, endpoint and timeout', () => {
+    expect(
+      withEnv({ ...tables, AWS_REGION: 'eu-west-1', DYNAMODB_ENDPOINT: 'http://localhost:8000', DYNAMODB_TIMEOUT_MS: '900' }, readDataConfig),
+    ).toEqual({ actorsTable: 'a', moviesTable: 'm', region: 'eu-west-1', endpoint: 'http://localhost:8000', requestTimeoutMs: 900 });
+    expect(withEnv({ ...tables, AWS_REGION: undefined, DYNAMODB_ENDPOINT: undefined, DYNAMODB_TIMEOUT_MS: undefined }, readDataConfig)).toEqual({
+      actorsTable: 'a',
+      moviesTable: 'm',
+      region: 'us-east-1',
+      endpoint: undefined,
+      requestTimeoutMs: 1500,
+    });
+  });
+
+  it.each([{ ACTORS_TABLE: undefined }, { MOVIES_TABLE: ' ' }, { DYNAMODB_TIMEOUT_MS: '0' }, { DYNAMODB_TIMEOUT_MS: '1.5' }, { DYNAMODB_TIMEOUT_MS: 'soon' }])(
+    'fails loudly on %p',
+    (wrong) => {
+      expect(() => withEnv({ ...tables, ...wrong }, readDataConfig)).toThrow(ConfigError);
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { cursorCodec, decodeCursor, encodeCursor } from '../../lib/data/cursor';
-import { BadRequestError } from '../../lib/http/errors';
+import { InvalidCursorError } from '../../lib/domain/errors';
 
 describe('list cursors', () => {
   const query = JSON.stringify({ gender: 'female' });
@@ -9,11 +9,11 @@ describe('list cursors', () => {
   });
 
   it('refuses a cursor used with other filters', () => {
-    expect(() => decodeCursor(encodeCursor('X', query, 'ACTOR'), '{}', 'ACTOR')).toThrow(BadRequestError);
+    expect(() => decodeCursor(encodeCursor('X', query, 'ACTOR'), '{}', 'ACTOR')).toThrow(InvalidCursorError);
   });
 
   it('refuses a cursor of another list, even for the same filters', () => {
-    expect(() => decodeCursor(encodeCursor('01ARZ3NDEKTSV4RRFFQ69G5FAV', '{}', 'ACTOR'), '{}', 'MOVIE')).toThrow(BadRequestError);
+    expect(() => decodeCursor(encodeCursor('01ARZ3NDEKTSV4RRFFQ69G5FAV', '{}', 'ACTOR'), '{}', 'MOVIE')).toThrow(InvalidCursorError);
   });
 
   it('refuses every single-character change', () => {
@@ -21,12 +21,12 @@ describe('list cursors', () => {
     for (let i = 0; i < cursor.length; i += 1) {
       const replacement = cursor[i] === 'A' ? 'B' : 'A';
       const tampered = `${cursor.slice(0, i)}${replacement}${cursor.slice(i + 1)}`;
-      expect(() => decodeCursor(tampered, query, 'ACTOR')).toThrow(BadRequestError);
+      expect(() => decodeCursor(tampered, query, 'ACTOR')).toThrow(InvalidCursorError);
     }
   });
 
   it.each(['', 'abc', 'a.b.c', '.', `${Buffer.from('{"p":"x","q":"{}"}').toString('base64url')}.AAAA`])('refuses %j', (cursor) => {
-    expect(() => decodeCursor(cursor, '{}', 'ACTOR')).toThrow(BadRequestError);
+    expect(() => decodeCursor(cursor, '{}', 'ACTOR')).toThrow(InvalidCursorError);
   });
 });
 
@@ -45,6 +45,6 @@ describe('cursor key rotation', () => {
 
   it('refuses cursors of a key once it is dropped from the list', () => {
     const issued = cursorCodec([oldKey]).encode('01ARZ3NDEKTSV4RRFFQ69G5FAV', '{}', 'MOVIE');
-    expect(() => cursorCodec([newKey]).decode(issued, '{}', 'MOVIE')).toThrow(BadRequestError);
+    expect(() => cursorCodec([newKey]).decode(issued, '{}', 'MOVIE')).toThrow(InvalidCursorError);
   });
 });

@@ -23,10 +23,10 @@ import {
   WaitPeriodNotYetEndedJwkError,
 } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
-import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from '../http/errors';
-import type { Permission } from './permissions';
-import { cachedPayload, rememberVerified } from './verified-tokens';
-import { createVerifier, type TokenVerifier } from './verifier';
+import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from './errors';
+import type { Permission } from '../auth/permissions';
+import { cachedPayload, rememberVerified } from '../auth/verified-tokens';
+import { createVerifier, type TokenVerifier } from '../auth/verifier';
 
 // Built on first use, not at import, so that public functions never pay for it
 // and a misconfigured stage fails on the first authenticated request with a logged 500.
@@ -42,7 +42,7 @@ const bearerToken = (header: string | undefined): string => {
   }
   const match = BEARER.exec(header);
   if (match?.[1] === undefined || match[1].length > MAX_TOKEN_LENGTH) {
-    throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', 'invalid_token');
+    throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', { error: 'invalid_token' });
   }
   return match[1];
 };
@@ -93,11 +93,11 @@ export const verifyToken = async (token: string, verifier: TokenVerifier = (defa
     return payload;
   } catch (error) {
     if (error instanceof FetchError) {
-      throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', 5);
+      throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', { retryAfterSeconds: 5, cause: error });
     }
-    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', 'invalid_token', named(error));
-    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', 'invalid_token', named(error));
-    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', 'invalid_token', named(error));
+    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', { error: 'invalid_token', cause: named(error) });
+    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', { error: 'invalid_token', cause: named(error) });
+    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', { error: 'invalid_token', cause: named(error) });
     throw error;
   }
 };

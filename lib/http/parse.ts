@@ -9,7 +9,7 @@ import {
   UnprocessableEntityError,
   UnsupportedMediaTypeError,
   type FieldIssue,
-} from '../http/errors';
+} from './errors';
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -31,10 +31,10 @@ const parseWith = <S extends z.ZodMiniType>(
 };
 
 export const parseQuery = <S extends z.ZodMiniType>(schema: S, query: Record<string, string | undefined> | undefined) =>
-  parseWith(schema, query ?? {}, (details) => new BadRequestError('The query string is invalid.', details));
+  parseWith(schema, query ?? {}, (details) => new BadRequestError('The query string is invalid.', { details }));
 
 export const parsePathParams = <S extends z.ZodMiniType>(schema: S, params: Record<string, string | undefined> | undefined) =>
-  parseWith(schema, params ?? {}, (details) => new BadRequestError('The id in the path is malformed.', details));
+  parseWith(schema, params ?? {}, (details) => new BadRequestError('The id in the path is malformed.', { details }));
 
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
 
@@ -88,7 +88,7 @@ export const parseJsonBody = <S extends z.ZodMiniType>(
   if (!result.success || details.length > 0) {
     throw new UnprocessableEntityError(
       readOnly.length > 0 ? 'The request body sets fields that only the server can set.' : 'The request body has invalid fields.',
-      details,
+      { details },
     );
   }
   return result.data;
