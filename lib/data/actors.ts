@@ -114,7 +114,7 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
   });
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */
-export const deleteActor = (id: string, expectedVersion?: number): Promise<void> =>
+export const deleteActor = (id: string, expectedVersion?: number): Promise<ActorRecord> =>
   deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, (actor) => identityOf(actor.name));
 
 /** The list's filters other than `q`, as one predicate; undefined when none applies. */

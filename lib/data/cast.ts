@@ -62,7 +62,7 @@ export const deleteLinkedRecord = <T extends LinkedRecord>(
   id: string,
   expectedVersion: number | undefined,
   identityOf: (record: T) => Identity,
-): Promise<void> =>
+): Promise<T> =>
   withFreshReads(async () => {
     const current = await readRecord<T>(kind, id);
     checkExpectedVersion(kind, current.version, expectedVersion);
@@ -74,6 +74,7 @@ export const deleteLinkedRecord = <T extends LinkedRecord>(
       ...sortedIds(linked).map((otherId) => linkChange(other, otherId, 'remove', id, now)),
     ]);
     audit(`${kind.noun}.delete`, id, current.version, null, linked ?? []);
+    return current;
   });
 
 /**

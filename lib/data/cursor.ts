@@ -5,7 +5,7 @@
  */
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readCursorKeys } from '../config';
-import { InvalidCursorError } from '../domain/errors';
+import { ConfigError, InvalidCursorError } from '../domain/errors';
 
 export const invalidCursor = (): InvalidCursorError => new InvalidCursorError();
 
@@ -19,13 +19,15 @@ export interface CursorCodec {
 export const cursorCodec = (secrets: string[]): CursorCodec => {
   // Imported once: handing createHmac a string key re-imports it on every call.
   const keys = secrets.map((secret) => createSecretKey(Buffer.from(secret)));
+  const [signingKey] = keys;
+  if (signingKey === undefined) throw new ConfigError('Cursors need at least one key.');
   // The list is signed with the payload but not carried in it: a cursor names no table.
   const mac = (key: KeyObject, list: string, payload: string): Buffer =>
     createHmac('sha256', key).update(`${list}\n${payload}`).digest().subarray(0, 16);
   return {
     encode: (position, query, list) => {
       const payload = Buffer.from(JSON.stringify({ p: position, q: query })).toString('base64url');
-      return `${payload}.${mac(keys[0]!, list, payload).toString('base64url')}`;
+      return `${payload}.${mac(signingKey, list, payload).toString('base64url')}`;
     },
     decode: (cursor, query, list) => {
       const [payload, signature, extra] = cursor.split('.');

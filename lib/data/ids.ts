@@ -14,7 +14,7 @@ const pooledRandom = (): number => {
     next = 0;
   }
   // ulid keeps the top five bits (Math.floor(n * 32)), so a byte / 256 is uniform over its alphabet.
-  return pool[next++]! / 256;
+  return (pool[next++] ?? 0) / 256;
 };
 
 /**

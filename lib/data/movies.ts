@@ -187,7 +187,7 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
   });
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
-export const deleteMovie = (id: string, expectedVersion?: number): Promise<void> =>
+export const deleteMovie = (id: string, expectedVersion?: number): Promise<MovieRecord> =>
   deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, (movie) => identityOf(movie.title, movie.release_date));
 
 /** The filmography as full movie records, sorted by id (an unknown actor is a RecordNotFoundError). */

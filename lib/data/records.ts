@@ -229,7 +229,11 @@ export const claimPut = ({
     },
   },
   onConditionFailed: onTaken,
-  failsIfFound: (found) => expiredBefore === undefined || (found.expires_at as number) >= expiredBefore,
+  claim: {
+    table,
+    pk: item.pk,
+    failsIfFound: (found) => expiredBefore === undefined || (found.expires_at as number) >= expiredBefore,
+  },
 });
 
 const uniqueClaim = (kind: RecordKind, id: string, identity: Identity): GuardedWrite =>

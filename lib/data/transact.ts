@@ -17,13 +17,14 @@ export interface GuardedWrite {
   /** The error to raise when this item's condition fails; omitted for unconditional writes. */
   onConditionFailed?: () => Error;
   /**
-   * For a Put that must not find an item at its key (a claim): whether the
-   * item found there fails its condition. When the transaction is cancelled
-   * by a conflict, these keys are read before it is retried, so a request
-   * that could only fail (a duplicate name, a replayed Idempotency-Key)
-   * fails at once instead of contending again for the claim it lost.
+   * For a Put that must not find an item at its key (a claim): where it is,
+   * and whether the item found there fails its condition. When the
+   * transaction is cancelled by a conflict, these keys are read before it is
+   * retried, so a request that could only fail (a duplicate name, a replayed
+   * Idempotency-Key) fails at once instead of contending again for the claim
+   * it lost.
    */
-  failsIfFound?: (found: Record<string, unknown>) => boolean;
+  claim?: { table: string; pk: string; failsIfFound: (found: Record<string, unknown>) => boolean };
 }
 
 export const staleRead = (cause?: unknown): Error =>
@@ -64,15 +65,16 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
  * claims, and every function that writes claims may already GetItem them.
  */
 const claimAlreadyTaken = async (writes: GuardedWrite[]): Promise<Error | undefined> => {
-  const claims = writes.flatMap(({ write, failsIfFound, onConditionFailed }) =>
-    write.Put === undefined || failsIfFound === undefined || onConditionFailed === undefined
-      ? []
-      : [{ table: write.Put.TableName!, pk: write.Put.Item!.pk, failsIfFound, onConditionFailed }],
+  const claims = writes.flatMap(({ claim, onConditionFailed }) =>
+    claim === undefined || onConditionFailed === undefined ? [] : [{ ...claim, onConditionFailed }],
   );
   const found = await Promise.all(
     claims.map(async ({ table, pk }) => (await store().db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item),
   );
-  const taken = claims.find((claim, index) => found[index] !== undefined && claim.failsIfFound(found[index]!));
+  const taken = claims.find((claim, index) => {
+    const item = found[index];
+    return item !== undefined && claim.failsIfFound(item);
+  });
   return taken?.onConditionFailed();
 };
 

@@ -145,21 +145,27 @@ const readSettings = (options: ProvisionOptions): Settings => {
         `${MANAGEMENT_SCOPES.join(', ')}; API_AUDIENCE is the identifier of Ensemble's API (e.g. https://ensemble-api).`,
     );
   }
-  const domain = given.AUTH0_DOMAIN!.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
+  const { AUTH0_DOMAIN: rawDomain, AUTH0_CLIENT_ID: clientId, AUTH0_CLIENT_SECRET: clientSecret, API_AUDIENCE: audience } = given;
+  if (rawDomain === undefined || clientId === undefined || clientSecret === undefined || audience === undefined) {
+    throw new SetupConfigError('Unreachable: every missing setting was reported above.');
+  }
+  const domain = rawDomain.replace(/^https?:\/\//i, '').replace(/\/+$/, '');
   if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
     throw new SetupConfigError(`AUTH0_DOMAIN must be a host name such as your-tenant.us.auth0.com, not "${domain}".`);
   }
-  return { domain, clientId: given.AUTH0_CLIENT_ID!, clientSecret: given.AUTH0_CLIENT_SECRET!, audience: given.API_AUDIENCE! };
+  return { domain, clientId, clientSecret, audience };
 };
 
-const describeValue = (value: unknown): string => (value === undefined ? '(unset)' : String(value));
+const describeValue = (value: unknown): string => {
+  if (value === undefined) return '(unset)';
+  return typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+};
 
 const errorDetail = (body: unknown): string | undefined => {
   if (typeof body === 'string') return body;
   if (typeof body !== 'object' || body === null) return undefined;
   const { message, error_description: description, error } = body as Record<string, unknown>;
-  const text = [message, description, error].find((candidate) => typeof candidate === 'string');
-  return text as string | undefined;
+  return [message, description, error].find((candidate): candidate is string => typeof candidate === 'string');
 };
 
 /**

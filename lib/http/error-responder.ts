@@ -11,10 +11,11 @@ import { errorResponse } from './responses';
 
 /** The Lambda request id: unique per invocation, and the id every log line of the invocation carries. */
 export const requestIdOf = (event: APIGatewayProxyEventV2, awsRequestId: string | undefined): string =>
-  awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
+  // A malformed event (a test's, a misconfigured integration's) may lack the request context its type promises.
+  awsRequestId ?? (event.requestContext as Partial<APIGatewayProxyEventV2['requestContext']> | undefined)?.requestId ?? 'unknown';
 
 export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
-  onError: async (request) => {
+  onError: (request) => {
     const httpError = toHttpError(request.error);
     const requestId = requestIdOf(request.event, request.context.awsRequestId);
     if (httpError.statusCode >= 500) {

@@ -123,7 +123,7 @@ const DRIFTS: [string, () => void, string[], string[]][] = [
     () => {
       const gone = role('Executive Producer')!;
       standin.store.roles = standin.store.roles.filter((candidate) => candidate !== gone);
-      delete standin.store.rolePermissions[gone.id];
+      standin.store.rolePermissions = Object.fromEntries(Object.entries(standin.store.rolePermissions).filter(([id]) => id !== gone.id));
     },
     ['created role Executive Producer', ...ROLES['executive-producer'].permissions.map((p) => `added permission ${p} to role Executive Producer`)],
     ['POST /api/v2/roles', 'POST /api/v2/roles/{id}/permissions'],
@@ -257,7 +257,7 @@ describe('npm run auth0:setup', () => {
       requests.filter((request) => request.method === 'GET').map((request) => `GET ${request.path}${request.query}`);
 
     const startingTenants: [string, () => Promise<unknown>][] = [
-      ['an empty tenant', async () => undefined],
+      ['an empty tenant', () => Promise.resolve(undefined)],
       ['a provisioned tenant', () => run()],
       ...DRIFTS.map(([what, tamper]): [string, () => Promise<unknown>] => [what, () => run().then(tamper)]),
       [
