@@ -1,6 +1,8 @@
 /**
- * The OpenAPI 3.1 description of the API, built from the route table and the
- * very zod schemas the handlers validate with, so it cannot drift from them.
+ * The OpenAPI 3.1 description of the API, built from the route table
+ * (lib/http/route-table.ts) and the very zod schemas the handlers validate
+ * with, so it cannot drift from them; the prose of each route comes from
+ * lib/http/route-docs.ts.
  *
  * `npm run openapi` writes it to openapi.json (lib/dev/write-openapi.ts); the
  * openapi and docs functions serve that file, tests/unit/openapi.test.ts keeps
@@ -9,20 +11,11 @@
 import * as z from 'zod/mini';
 import { ROLES } from '../auth/permissions';
 import { actorResource, errorResource, movieResource } from '../validation/resources';
-import {
-  actorCreateBody,
-  actorListQuery,
-  actorUpdateBody,
-  castMemberParams,
-  idParams,
-  jsonSchemaHints,
-  movieCreateBody,
-  movieListQuery,
-  movieUpdateBody,
-} from '../validation/schemas';
-import { MAX_CAST_SIZE } from '../domain/limits';
+import { jsonSchemaHints } from '../validation/schemas';
 import { IDEMPOTENCY_KEY } from './preconditions';
-import { ROUTES, type Route } from './routes';
+import { ROUTE_DOCS, TAGS, type RouteDocsFields } from './route-docs';
+import type { ErrorStatus, Resource, RouteDefinition } from './route-table';
+import { errorStatuses, routes, type RouteName } from './routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -55,217 +48,110 @@ const envelope = (properties: Record<string, unknown>) => ({
 
 // ---- operations -----------------------------------------------------------
 
-interface Prose {
-  tag: 'Actors' | 'Movies' | 'Cast' | 'Service';
-  summary: string;
-  description?: string;
-}
+const SCHEMA_NAMES = { actor: 'Actor', movie: 'Movie' } as const satisfies Record<Resource, string>;
 
-const PROSE: Record<string, Prose> = {
-  health: { tag: 'Service', summary: 'Check that the service is up' },
-  openapi: { tag: 'Service', summary: 'Get this OpenAPI document' },
-  docs: { tag: 'Service', summary: 'Get this reference page (HTML)' },
-  listActors: {
-    tag: 'Actors',
-    summary: 'List and search actors',
-    description: 'Newest first; with `q`, by the name word that matched. `total` is `null` as soon as a filter applies.',
-  },
-  createActor: { tag: 'Actors', summary: 'Create an actor' },
-  getActor: { tag: 'Actors', summary: 'Get an actor' },
-  updateActor: { tag: 'Actors', summary: 'Change an actor', description: 'Partial: send only the fields to change.' },
-  deleteActor: { tag: 'Actors', summary: 'Delete an actor', description: 'Also removes the actor from every cast.' },
-  getActorMovies: {
-    tag: 'Cast',
-    summary: "List an actor's movies",
-    description: 'The filmography as full movie records, sorted by id (creation order): the mirror of a movie’s cast.',
-  },
-  listMovies: {
-    tag: 'Movies',
-    summary: 'List and search movies',
-    description: 'Newest first; with `q`, by the title word that matched. `total` is `null` as soon as a filter applies.',
-  },
-  createMovie: { tag: 'Movies', summary: 'Create a movie' },
-  getMovie: { tag: 'Movies', summary: 'Get a movie' },
-  updateMovie: {
-    tag: 'Movies',
-    summary: 'Change a movie',
-    description: 'Partial: send only the fields to change. `actor_ids` replaces the whole cast.',
-  },
-  deleteMovie: { tag: 'Movies', summary: 'Delete a movie', description: 'Also removes the movie from every filmography.' },
-  getMovieCast: { tag: 'Cast', summary: "List a movie's cast", description: 'The cast as full actor records.' },
-  addMovieActor: {
-    tag: 'Cast',
-    summary: 'Add an actor to the cast',
-    description: `Idempotent: adding an actor already in the cast changes nothing. A cast has at most ${MAX_CAST_SIZE} actors.`,
-  },
-  removeMovieActor: {
-    tag: 'Cast',
-    summary: 'Remove an actor from the cast',
-    description: 'A 404 when the actor is not in the cast.',
-  },
+const list = (resource: Resource) => ({ type: 'array', items: ref('schemas', SCHEMA_NAMES[resource]) });
+const oneRecord = (resource: Resource) => json(envelope({ [resource]: ref('schemas', SCHEMA_NAMES[resource]) }));
+const DOCUMENT_HEADERS = { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') };
+
+/** The response of README §4 that the route's response kind names. */
+const successResponse = (route: RouteDefinition, docs: RouteDocsFields) => {
+  const { response } = route;
+  switch (response.kind) {
+    case 'document':
+      return {
+        description: docs.responseDescription,
+        headers: DOCUMENT_HEADERS,
+        content: { [response.mediaType]: { schema: docs.responseSchema } },
+      };
+    case 'health':
+      return { description: 'The service is up.', content: json(envelope({ status: { const: 'ok' } })) };
+    case 'page':
+      return {
+        description: `A page of ${response.resource}s.`,
+        content: json(
+          envelope({
+            [`${response.resource}s`]: list(response.resource),
+            total: { type: ['integer', 'null'], minimum: 0, description: 'Every record of this kind; `null` when a filter or `q` applies.' },
+            next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; `null` on the last page.' },
+          }),
+        ),
+      };
+    case 'list':
+      return { description: docs.responseDescription, content: json(envelope({ [`${response.resource}s`]: list(response.resource) })) };
+    case 'deleted':
+      return { description: 'Deleted.', content: json(envelope({ deleted: { type: 'string', description: 'The id of the deleted record.' } })) };
+    case 'created':
+      return {
+        description: `Created. A replay (same \`Idempotency-Key\` and body) returns the first response again.`,
+        headers: { Location: ref('headers', 'Location'), ETag: ref('headers', 'ETag'), 'Idempotent-Replayed': ref('headers', 'IdempotentReplayed') },
+        content: oneRecord(response.resource),
+      };
+    case 'record':
+      return {
+        description: `The ${response.resource}.`,
+        headers: { ETag: ref('headers', 'ETag') },
+        content: oneRecord(response.resource),
+      };
+  }
 };
 
-const TAGS = [
-  { name: 'Actors', description: 'The agency’s actors. `age` and `movie_ids` are derived and read-only.' },
-  { name: 'Movies', description: 'The agency’s movies and their casts (`actor_ids`).' },
-  { name: 'Cast', description: 'Who is cast in what: a movie’s cast, an actor’s movies, and cast changes one actor at a time.' },
-  { name: 'Service', description: 'Public endpoints: no token needed.' },
-];
+/** Every error status the route can answer, each a reference to components.responses. */
+const errorResponses = (route: RouteDefinition) =>
+  Object.fromEntries(errorStatuses(route).map((status) => [String(status), ref('responses', ERRORS[status].name)]));
 
-const BODIES: Record<string, string> = {
-  createActor: 'ActorCreate',
-  updateActor: 'ActorUpdate',
-  createMovie: 'MovieCreate',
-  updateMovie: 'MovieUpdate',
-};
-
-const BODY_EXAMPLES: Record<string, unknown> = {
-  createActor: { name: 'Cate Blanchett', gender: 'female', birth_date: '1969-05-14' },
-  updateActor: { gender: 'woman' },
-  createMovie: { title: 'The Post', release_date: '2017-12-22', actor_ids: ['01M86WTD96T7T6CKMATQ3ZVNAW'] },
-  updateMovie: { release_date: '2018-01-12' },
-};
-
-const QUERIES: Record<string, z.ZodMiniType> = { listActors: actorListQuery, listMovies: movieListQuery };
-
-const QUERY_PROSE: Record<string, string> = {
-  limit: 'Page size.',
-  cursor: 'The `next_cursor` of the previous page of this list, unchanged, with the same filters (a cursor is bound to both).',
-  q: 'Matches the start of any word, ignoring case and accents (`han` finds "Tom Hanks"); with several words, every word must match. Needs a letter or digit.',
-  gender: 'Exact match, ignoring case.',
-  min_age: 'Inclusive; whole years on the day of the request (UTC). At most `max_age`.',
-  max_age: 'Inclusive; whole years on the day of the request (UTC).',
-  not_in_movie: 'Only actors not in this movie’s cast (for a cast picker). An unknown movie is a 404.',
-  released_after: 'Inclusive. At most `released_before`.',
-  released_before: 'Inclusive.',
-};
-
-const kindOf = (route: Route): 'actor' | 'movie' => (route.path.startsWith('/api/v1/actors') ? 'actor' : 'movie');
-
-const successResponse = (route: Route) => {
-  const fn = route.function;
-  const document = { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') };
-  if (fn === 'docs') {
-    return {
-      description: 'The reference page (gzip-compressed for clients that accept it).',
-      headers: document,
-      content: { 'text/html': { schema: { type: 'string' } } },
-    };
-  }
-  if (fn === 'openapi') {
-    return {
-      description: 'This document (gzip-compressed for clients that accept it).',
-      headers: document,
-      content: json({
-        type: 'object',
-        required: ['openapi', 'info', 'paths', 'components'],
-        properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' }, components: { type: 'object' } },
-      }),
-    };
-  }
-  if (fn === 'health') return { description: 'The service is up.', content: json(envelope({ status: { const: 'ok' } })) };
-  const page = (key: string, item: string) =>
-    envelope({
-      [key]: { type: 'array', items: ref('schemas', item) },
-      total: { type: ['integer', 'null'], minimum: 0, description: 'Every record of this kind; `null` when a filter or `q` applies.' },
-      next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; `null` on the last page.' },
-    });
-  if (fn === 'listActors') return { description: 'A page of actors.', content: json(page('actors', 'Actor')) };
-  if (fn === 'listMovies') return { description: 'A page of movies.', content: json(page('movies', 'Movie')) };
-  if (fn === 'getMovieCast') {
-    return { description: 'The cast.', content: json(envelope({ actors: { type: 'array', items: ref('schemas', 'Actor') } })) };
-  }
-  if (fn === 'getActorMovies') {
-    return { description: 'The filmography.', content: json(envelope({ movies: { type: 'array', items: ref('schemas', 'Movie') } })) };
-  }
-  if (fn === 'deleteActor' || fn === 'deleteMovie') {
-    return { description: 'Deleted.', content: json(envelope({ deleted: { type: 'string', description: 'The id of the deleted record.' } })) };
-  }
-  // Everything else answers with one record: the actor, or the movie (the cast endpoints return the movie).
-  const kind = fn === 'addMovieActor' || fn === 'removeMovieActor' ? 'movie' : kindOf(route);
-  const body = json(envelope({ [kind]: ref('schemas', kind === 'actor' ? 'Actor' : 'Movie') }));
-  if (route.method === 'POST') {
-    return {
-      description: `Created. A replay (same \`Idempotency-Key\` and body) returns the first response again.`,
-      headers: { Location: ref('headers', 'Location'), ETag: ref('headers', 'ETag'), 'Idempotent-Replayed': ref('headers', 'IdempotentReplayed') },
-      content: body,
-    };
-  }
-  return { description: `The ${kind}.`, headers: { ETag: ref('headers', 'ETag') }, content: body };
-};
-
-/** Lists whose query can name a record, which is then a 404 when it does not exist (`not_in_movie`). */
-const NOT_FOUND_BY_QUERY = { listActors: true } as const;
-
-/** Every error status an operation can answer with, each a reference to components.responses. */
-const errorResponses = (route: Route): Record<string, unknown> => {
-  const statuses = new Set<number>([400, 500]); // 400: every operation refuses unknown query parameters
-  const authenticated = route.permission !== null;
-  if (authenticated) [401, 403, 503].forEach((status) => statuses.add(status));
-  if (route.path.includes('{') || route.function in NOT_FOUND_BY_QUERY) statuses.add(404);
-  if (route.function in BODIES) [413, 415, 422].forEach((status) => statuses.add(status));
-  if (route.method === 'POST') [409, 422].forEach((status) => statuses.add(status));
-  if (route.method === 'PATCH') [409, 412].forEach((status) => statuses.add(status));
-  if (route.method === 'PUT') [412, 422].forEach((status) => statuses.add(status));
-  if (route.method === 'DELETE') statuses.add(412);
-  return Object.fromEntries([...statuses].sort().map((status) => [String(status), ref('responses', ERRORS[status]!.name)]));
-};
-
-const parametersOf = (route: Route) => {
-  const pathSchemas = propertiesOf(route.path.includes('{actor_id}') ? castMemberParams : idParams, 'output');
-  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    description: name === 'actor_id' || kindOf(route) === 'actor' ? 'The actor’s id.' : 'The movie’s id.',
-    schema: pathSchemas[name!],
-  }));
-  const querySchema = QUERIES[route.function];
-  const query = querySchema
-    ? Object.entries(propertiesOf(querySchema, 'output')).map(([name, schema]) => ({
-        name,
-        in: 'query',
-        required: false,
-        ...(QUERY_PROSE[name] ? { description: QUERY_PROSE[name] } : {}),
-        schema,
-      }))
-    : [];
+const parametersOf = (route: RouteDefinition, docs: RouteDocsFields) => {
+  const segments = route.path.split('/');
+  const pathSchemas = route.params === undefined ? {} : propertiesOf(route.params, 'output');
+  const path = segments.flatMap((segment, index) => {
+    const name = /^\{(\w+)\}$/.exec(segment)?.[1];
+    if (name === undefined) return [];
+    // The segment before an id names its collection: /movies/{id}/actors/{actor_id}.
+    const resource = segments[index - 1]!.replace(/s$/, '');
+    return [{ name, in: 'path', required: true, description: `The ${resource}’s id.`, schema: pathSchemas[name] }];
+  });
+  const query =
+    route.query === undefined
+      ? []
+      : Object.entries(propertiesOf(route.query, 'output')).map(([name, schema]) => ({
+          name,
+          in: 'query',
+          required: false,
+          description: docs.query?.[name],
+          schema,
+        }));
   const headers = [
-    ...(['PATCH', 'PUT', 'DELETE'].includes(route.method) ? [ref('parameters', 'IfMatch')] : []),
-    ...(route.method === 'POST' ? [ref('parameters', 'IdempotencyKey')] : []),
+    ...(route.ifMatch ? [ref('parameters', 'IfMatch')] : []),
+    ...(route.idempotencyKey ? [ref('parameters', 'IdempotencyKey')] : []),
   ];
   return [...path, ...query, ...headers];
 };
 
-const operationFor = (route: Route) => {
-  const prose = PROSE[route.function];
-  if (prose === undefined) throw new Error(`lib/http/openapi.ts: describe ${route.function} in PROSE.`);
-  const access =
-    route.permission === null ? 'Public: no token needed.' : `Needs the \`${route.permission}\` permission.`;
-  const parameters = parametersOf(route);
-  const bodyName = BODIES[route.function];
+const operationFor = (name: RouteName, route: RouteDefinition, docs: RouteDocsFields) => {
+  const access = route.permission === null ? 'Public: no token needed.' : `Needs the \`${route.permission}\` permission.`;
+  const parameters = parametersOf(route, docs);
   return {
-    operationId: route.function,
-    tags: [prose.tag],
-    summary: prose.summary,
-    description: [prose.description, access].filter(Boolean).join('\n\n'),
+    operationId: name,
+    tags: [docs.tag],
+    summary: docs.summary,
+    description: [docs.description, access].filter(Boolean).join('\n\n'),
     security: route.permission === null ? [] : [{ bearerAuth: [route.permission] }],
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(bodyName
+    ...(docs.requestBody
       ? {
           requestBody: {
             required: true,
-            content: { 'application/json': { schema: ref('schemas', bodyName), example: BODY_EXAMPLES[route.function] } },
+            content: { 'application/json': { schema: ref('schemas', docs.requestBody.component), example: docs.requestBody.example } },
           },
         }
       : {}),
     responses: {
-      [route.method === 'POST' ? '201' : '200']: successResponse(route),
-      ...(route.function === 'docs' || route.function === 'openapi'
+      [route.response.kind === 'created' ? '201' : '200']: successResponse(route, docs),
+      ...(route.response.kind === 'document'
         ? {
             '304': {
               description: 'Not modified: `If-None-Match` names the current `ETag`; no body.',
-              headers: { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') },
+              headers: DOCUMENT_HEADERS,
             },
           }
         : {}),
@@ -274,9 +160,15 @@ const operationFor = (route: Route) => {
   };
 };
 
+/** Each route with its prose, in the order of lib/http/route-docs.ts. */
+const documentedRoutes = (): { name: RouteName; route: RouteDefinition; docs: RouteDocsFields }[] => {
+  const docsByName: Record<RouteName, RouteDocsFields> = ROUTE_DOCS;
+  return (Object.keys(docsByName) as RouteName[]).map((name) => ({ name, route: routes[name], docs: docsByName[name] }));
+};
+
 // ---- errors ---------------------------------------------------------------
 
-interface ErrorStatus {
+interface ErrorDocs {
   name: string;
   description: string;
   /** A message the API really sends with this status. */
@@ -284,7 +176,7 @@ interface ErrorStatus {
   headers?: Record<string, unknown>;
 }
 
-const ERRORS: Record<number, ErrorStatus> = {
+const ERRORS: Record<ErrorStatus, ErrorDocs> = {
   400: {
     name: 'BadRequest',
     description:
@@ -396,15 +288,16 @@ Every error, from every layer, is JSON: \`{"success":false,"error":<status>,"mes
 Every single-record response carries \`ETag: "<version>"\`. PATCH, DELETE and the cast PUT and DELETE honour \`If-Match\` (412 on a mismatch). POST honours \`Idempotency-Key\`: a retry with the same key and body returns the first response and creates nothing new.`;
 
 export const openApiDocument = () => {
+  const documented = documentedRoutes();
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) {
-    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationFor(route) };
+  for (const { name, route, docs } of documented) {
+    paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationFor(name, route, docs) };
   }
   return {
     openapi: '3.1.0',
     info: { title: 'Ensemble API', version: '1.0.0', description: DESCRIPTION },
     servers: [{ url: '/', description: 'This host' }],
-    tags: TAGS,
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
     security: [{ bearerAuth: [] }],
     paths,
     components: {
@@ -480,10 +373,11 @@ export const openApiDocument = () => {
         Actor: toJsonSchema(actorResource, 'output'),
         Movie: toJsonSchema(movieResource, 'output'),
         Error: toJsonSchema(errorResource, 'output'),
-        ActorCreate: toJsonSchema(actorCreateBody, 'input'),
-        ActorUpdate: toJsonSchema(actorUpdateBody, 'input'),
-        MovieCreate: toJsonSchema(movieCreateBody, 'input'),
-        MovieUpdate: toJsonSchema(movieUpdateBody, 'input'),
+        ...Object.fromEntries(
+          documented.flatMap(({ route, docs }) =>
+            route.body === undefined || docs.requestBody === undefined ? [] : [[docs.requestBody.component, toJsonSchema(route.body, 'input')]],
+          ),
+        ),
       },
     },
   };

@@ -1,38 +1,40 @@
 /**
- * Every route of the API, with the function that serves it. serverless.yml
- * wires the same list (a test keeps the two equal); the catch-all function
- * uses it to tell an unknown path (404) from a known path with the wrong
- * method (405 + Allow).
+ * The route table (lib/http/route-table.ts) read whole: every route with its
+ * name, the error statuses each route can answer, and which methods a path
+ * serves (for the catch-all function: 404, or 405 with Allow).
  */
-import type { Permission } from '../auth/permissions';
+import * as routes from './route-table';
+import type { ErrorStatus, Method, RouteDefinition } from './route-table';
 
-export interface Route {
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  path: string;
-  /** The function's key in serverless.yml. */
-  function: string;
-  permission: Permission | null;
-}
+export { routes };
 
-export const ROUTES: Route[] = [
-  { method: 'GET', path: '/api/v1/health', function: 'health', permission: null },
-  { method: 'GET', path: '/api/v1/openapi.json', function: 'openapi', permission: null },
-  { method: 'GET', path: '/api/v1/docs', function: 'docs', permission: null },
-  { method: 'GET', path: '/api/v1/actors', function: 'listActors', permission: 'get:actors' },
-  { method: 'POST', path: '/api/v1/actors', function: 'createActor', permission: 'post:actors' },
-  { method: 'GET', path: '/api/v1/actors/{id}', function: 'getActor', permission: 'get:actors' },
-  { method: 'PATCH', path: '/api/v1/actors/{id}', function: 'updateActor', permission: 'patch:actors' },
-  { method: 'DELETE', path: '/api/v1/actors/{id}', function: 'deleteActor', permission: 'delete:actors' },
-  { method: 'GET', path: '/api/v1/actors/{id}/movies', function: 'getActorMovies', permission: 'get:actors' },
-  { method: 'GET', path: '/api/v1/movies', function: 'listMovies', permission: 'get:movies' },
-  { method: 'POST', path: '/api/v1/movies', function: 'createMovie', permission: 'post:movies' },
-  { method: 'GET', path: '/api/v1/movies/{id}', function: 'getMovie', permission: 'get:movies' },
-  { method: 'PATCH', path: '/api/v1/movies/{id}', function: 'updateMovie', permission: 'patch:movies' },
-  { method: 'DELETE', path: '/api/v1/movies/{id}', function: 'deleteMovie', permission: 'delete:movies' },
-  { method: 'GET', path: '/api/v1/movies/{id}/actors', function: 'getMovieCast', permission: 'get:movies' },
-  { method: 'PUT', path: '/api/v1/movies/{id}/actors/{actor_id}', function: 'addMovieActor', permission: 'patch:movies' },
-  { method: 'DELETE', path: '/api/v1/movies/{id}/actors/{actor_id}', function: 'removeMovieActor', permission: 'patch:movies' },
-];
+/** The name of a route: its function's key in serverless.yml. */
+export type RouteName = keyof typeof routes;
+
+/** A route with its name. */
+export type Route = RouteDefinition & { function: RouteName };
+
+// Typed as a record of routes, so that anything else exported from route-table.ts fails to compile.
+const table: Record<RouteName, RouteDefinition> = routes;
+
+/** Every route, by name. */
+export const ROUTES: Route[] = Object.entries(table).map(([name, route]) => ({ ...route, function: name as RouteName }));
+
+/**
+ * Every error status the route can answer: its own, and those that follow
+ * from its other facts.
+ */
+export const errorStatuses = (route: RouteDefinition): ErrorStatus[] => {
+  // 400: every operation refuses unknown query parameters. 500: anything unforeseen.
+  const statuses = new Set<ErrorStatus>([400, 500, ...route.errors]);
+  const add = (...more: ErrorStatus[]) => more.forEach((status) => statuses.add(status));
+  // 503: the identity provider's key set, or the database, busy or unreachable.
+  if (route.permission !== null) add(401, 403, 503);
+  if (route.body !== undefined) add(413, 415, 422);
+  if (route.ifMatch) add(412);
+  if (route.idempotencyKey) add(422);
+  return [...statuses].sort((a, b) => a - b);
+};
 
 const segmentsMatch = (template: string, path: string): boolean => {
   const expected = template.split('/');
@@ -44,6 +46,11 @@ const segmentsMatch = (template: string, path: string): boolean => {
   );
 };
 
+/** The order methods are listed in, in `Allow` (the table's own order is by name). */
+const METHOD_ORDER: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
 /** The methods served at `path`; empty when no route has that path. */
-export const allowedMethods = (path: string): string[] =>
-  ROUTES.filter((route) => segmentsMatch(route.path, path)).map((route) => route.method);
+export const allowedMethods = (path: string): Method[] =>
+  ROUTES.filter((route) => segmentsMatch(route.path, path))
+    .map((route) => route.method)
+    .sort((a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
