@@ -1,6 +1,4 @@
 import { operation } from '../lib/http/operation';
-import { ok } from '../lib/http/responses';
+import * as routes from '../lib/http/route-table';
 
-export const handler = operation({
-  run: async () => ok({ status: 'ok' }),
-});
+export const handler = operation(routes.health, async () => ({ status: 'ok' }));

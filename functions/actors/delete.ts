@@ -1,14 +1,8 @@
 import { deleteActor } from '../../lib/data/actors';
 import { operation } from '../../lib/http/operation';
-import { expectedVersion } from '../../lib/http/preconditions';
-import { ok } from '../../lib/http/responses';
-import { idParams } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'delete:actors',
-  params: idParams,
-  run: async ({ params, headers }) => {
-    await deleteActor(params.id, expectedVersion(headers));
-    return ok({ deleted: params.id });
-  },
+export const handler = operation(routes.deleteActor, async ({ params, expectedVersion }) => {
+  await deleteActor(params.id, expectedVersion);
+  return params.id;
 });

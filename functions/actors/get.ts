@@ -1,10 +1,5 @@
 import { getActor, presentActor } from '../../lib/data/actors';
 import { operation } from '../../lib/http/operation';
-import { okResource } from '../../lib/http/responses';
-import { idParams } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'get:actors',
-  params: idParams,
-  run: async ({ params }) => okResource('actor', presentActor(await getActor(params.id))),
-});
+export const handler = operation(routes.getActor, async ({ params }) => presentActor(await getActor(params.id)));

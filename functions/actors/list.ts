@@ -1,13 +1,8 @@
 import { listActors, presentActor } from '../../lib/data/actors';
 import { operation } from '../../lib/http/operation';
-import { ok } from '../../lib/http/responses';
-import { actorListQuery } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'get:actors',
-  query: actorListQuery,
-  run: async ({ query }) => {
-    const page = await listActors(query);
-    return ok({ actors: page.actors.map((actor) => presentActor(actor)), total: page.total, next_cursor: page.nextCursor });
-  },
+export const handler = operation(routes.listActors, async ({ query }) => {
+  const page = await listActors(query);
+  return { records: page.actors.map((actor) => presentActor(actor)), total: page.total, nextCursor: page.nextCursor };
 });

@@ -1,10 +1,5 @@
 import { getFilmography, presentMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
-import { ok } from '../../lib/http/responses';
-import { idParams } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'get:actors',
-  params: idParams,
-  run: async ({ params }) => ok({ movies: (await getFilmography(params.id)).map(presentMovie) }),
-});
+export const handler = operation(routes.getActorMovies, async ({ params }) => (await getFilmography(params.id)).map(presentMovie));

@@ -1,12 +1,7 @@
 import { addCastMember, presentMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
-import { expectedVersion } from '../../lib/http/preconditions';
-import { okResource } from '../../lib/http/responses';
-import { castMemberParams } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'patch:movies',
-  params: castMemberParams,
-  run: async ({ params, headers }) =>
-    okResource('movie', presentMovie(await addCastMember(params.id, params.actor_id, expectedVersion(headers)))),
-});
+export const handler = operation(routes.addMovieActor, async ({ params, expectedVersion }) =>
+  presentMovie(await addCastMember(params.id, params.actor_id, expectedVersion)),
+);

@@ -1,14 +1,8 @@
 import { deleteMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
-import { expectedVersion } from '../../lib/http/preconditions';
-import { ok } from '../../lib/http/responses';
-import { idParams } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'delete:movies',
-  params: idParams,
-  run: async ({ params, headers }) => {
-    await deleteMovie(params.id, expectedVersion(headers));
-    return ok({ deleted: params.id });
-  },
+export const handler = operation(routes.deleteMovie, async ({ params, expectedVersion }) => {
+  await deleteMovie(params.id, expectedVersion);
+  return params.id;
 });

@@ -1,10 +1,5 @@
 import { getMovie, presentMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
-import { okResource } from '../../lib/http/responses';
-import { idParams } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'get:movies',
-  params: idParams,
-  run: async ({ params }) => okResource('movie', presentMovie(await getMovie(params.id))),
-});
+export const handler = operation(routes.getMovie, async ({ params }) => presentMovie(await getMovie(params.id)));

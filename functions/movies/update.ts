@@ -1,14 +1,7 @@
 import { presentMovie, updateMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
-import { expectedVersion } from '../../lib/http/preconditions';
-import { okResource } from '../../lib/http/responses';
-import { MOVIE_READ_ONLY, idParams, movieUpdateBody } from '../../lib/validation/schemas';
+import * as routes from '../../lib/http/route-table';
 
-export const handler = operation({
-  permission: 'patch:movies',
-  params: idParams,
-  body: movieUpdateBody,
-  readOnlyFields: MOVIE_READ_ONLY,
-  run: async ({ params, body, headers }) =>
-    okResource('movie', presentMovie(await updateMovie(params.id, body, expectedVersion(headers)))),
-});
+export const handler = operation(routes.updateMovie, async ({ params, body, expectedVersion }) =>
+  presentMovie(await updateMovie(params.id, body, expectedVersion)),
+);

@@ -1,6 +1,9 @@
 /**
- * `operation()` builds one Lambda handler: the same middy stack for every
- * endpoint, configured with the operation's permission and input schemas.
+ * `operation()` builds one Lambda handler from an entry of the route table
+ * (lib/http/route-table.ts): the same middy stack for every endpoint, configured
+ * with the entry's permission; the request read and checked as the entry
+ * says; and the response the entry names, made from what the handler
+ * returns. So a handler holds only its call into lib/ and what that returns.
  *
  * Middleware order matters. `before` hooks run top to bottom; `after` and
  * `onError` hooks run bottom to top, so the error responder (which builds the
@@ -17,15 +20,16 @@ import { countMetric, logger, withinRequest } from '../log';
 import { parseJsonBody, parsePathParams, parseQuery } from './parse';
 import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
-import type { ApiResponse } from './responses';
+import { expectedVersion, idempotencyKey } from './preconditions';
+import { createdResource, ok, okResource, type ApiResponse } from './responses';
+import type { OperationDefinition, ResponseKind } from './route-table';
 
-type Schema = z.ZodMiniType;
-type Output<S> = S extends Schema ? z.output<S> : undefined;
+type Output<S, Absent = undefined> = S extends z.ZodMiniType ? z.output<S> : Absent;
 
-export interface OperationInput<B, Q, P> {
-  body: B;
-  query: Q;
-  params: P;
+interface RequestInput<D extends OperationDefinition> {
+  body: Output<D['body']>;
+  query: Output<D['query'], z.output<typeof noQuery>>;
+  params: Output<D['params']>;
   /** Lower-cased request headers. */
   headers: Record<string, string | undefined>;
   method: string;
@@ -35,20 +39,51 @@ export interface OperationInput<B, Q, P> {
   requestId: string;
 }
 
-export interface OperationSpec<BS, QS, PS> {
-  /** Required permission; omit only for the public endpoints. */
-  permission?: Permission;
-  body?: BS;
+interface IfMatchInput {
+  /** The version `If-Match` names; undefined without one, or with `*` (the record must merely exist). */
+  expectedVersion: number | undefined;
+}
+
+interface IdempotencyKeyInput {
+  /** The caller's `Idempotency-Key`, as lib/data takes it; undefined without the header. */
+  idempotency: { caller: string; key: string } | undefined;
+}
+
+/** What the handler of `D` gets: the request as `D` reads it, and the headers it honours, parsed. */
+export type OperationInput<D extends OperationDefinition> = RequestInput<D> &
+  (D extends { ifMatch: true } ? IfMatchInput : unknown) &
+  (D extends { idempotencyKey: true } ? IdempotencyKeyInput : unknown);
+
+/** A record as the API returns it: its ETag is its version. */
+interface PresentedRecord {
+  id: string;
+  version: number;
+}
+
+/** What a handler returns for each kind of response (ResponseKind in lib/http/route-table.ts). */
+interface Results {
+  record: PresentedRecord;
+  created: { record: PresentedRecord; replayed: boolean };
+  page: { records: unknown[]; total: number | null; nextCursor: string | null };
+  list: unknown[];
+  /** The id of the deleted record. */
+  deleted: string;
+  health: { status: 'ok' };
+  /** The document's response, from lib/http/static-document.ts. */
+  document: ApiResponse;
+}
+
+/** What the handler of `D` returns; never when the operation only throws. */
+export type OperationResult<D extends OperationDefinition> = D extends { response: { kind: infer K extends keyof Results } } ? Results[K] : never;
+
+export interface OperationOptions {
   /**
-   * The response is an HTML page (the docs): the Content-Security-Policy
-   * directives it needs over the strict defaults (lib/http/docs-page.ts).
+   * The Content-Security-Policy directives an HTML page needs over the strict
+   * defaults of @middy/http-security-headers (`false` drops one). Only the
+   * docs page has any (lib/http/docs-page.ts); every other answer gets the
+   * defaults: default-src 'none', no script at all.
    */
-  htmlPage?: { contentSecurityPolicy: Record<string, string | false> };
-  /** Fields a client may read but not send; named in the 422 rather than called unknown. */
-  readOnlyFields?: readonly string[];
-  query?: QS;
-  params?: PS;
-  run: (input: OperationInput<Output<BS>, Output<QS>, Output<PS>>) => Promise<ApiResponse>;
+  contentSecurityPolicy?: Record<string, string | false>;
 }
 
 /** Authenticated answers are per-caller: no shared cache may keep them. */
@@ -110,7 +145,7 @@ const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> 
 };
 
 /** The middlewares every response goes through, public or not. */
-export const responseStack = (permission: Permission | undefined, htmlPage?: OperationSpec<unknown, unknown, unknown>['htmlPage']) => {
+const responseStack = (permission: Permission | null, options: OperationOptions) => {
   // No header normaliser: payload format 2.0 already lower-cases header names.
   // No CORS middleware: the HTTP API handles CORS (serverless.yml, lib/deploy/cors.cjs).
   const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
@@ -118,44 +153,85 @@ export const responseStack = (permission: Permission | undefined, htmlPage?: Ope
     httpSecurityHeaders({
       // reportingEndpoints would send an empty header: this API has no reporting endpoint.
       reportingEndpoints: false,
-      // Every HTML answer but the docs page gets the defaults: default-src 'none', no script at all.
-      ...(htmlPage ? { contentSecurityPolicy: htmlPage.contentSecurityPolicy } : {}),
+      ...(options.contentSecurityPolicy ? { contentSecurityPolicy: options.contentSecurityPolicy } : {}),
     } as Parameters<typeof httpSecurityHeaders>[0]),
   ];
-  if (permission !== undefined) stack.push(noStore() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
+  if (permission !== null) stack.push(noStore() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
   stack.push(errorResponder());
   return stack;
 };
 
-export const operation = <BS extends Schema | undefined = undefined, QS extends Schema | undefined = undefined, PS extends Schema | undefined = undefined>(
-  spec: OperationSpec<BS, QS, PS>,
+/** The response of README §4 for a handler's result. */
+const respond = (response: ResponseKind, result: unknown): ApiResponse => {
+  switch (response.kind) {
+    case 'record':
+      return okResource(response.resource, result as Results['record']);
+    case 'created': {
+      const { record, replayed } = result as Results['created'];
+      return createdResource(response.resource, record, response.location.replace('{id}', record.id), replayed);
+    }
+    case 'page': {
+      const { records, total, nextCursor } = result as Results['page'];
+      return ok({ [`${response.resource}s`]: records, total, next_cursor: nextCursor });
+    }
+    case 'list':
+      return ok({ [`${response.resource}s`]: result });
+    case 'deleted':
+      return ok({ deleted: result });
+    case 'health':
+      return ok(result as Results['health']);
+    case 'document':
+      return result as Results['document'];
+  }
+};
+
+/**
+ * The handler of the operation `definition` (an entry of lib/http/route-table.ts):
+ * `run` gets the request as `definition` reads it and returns what its
+ * response kind needs.
+ */
+export const operation = <D extends OperationDefinition>(
+  definition: D,
+  run: (input: OperationInput<D>) => Promise<OperationResult<D>>,
+  options: OperationOptions = {},
 ) => {
   const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<ApiResponse> => {
     const headers = event.headers ?? {};
+    const caller = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims?.sub as
+      | string
+      | undefined;
+    // A request with several faults hears of the first of: path, query, body, headers.
+    const params = definition.params && parsePathParams(definition.params, event.pathParameters);
+    const query = parseQuery(definition.query ?? noQuery, event.queryStringParameters);
+    const body =
+      definition.body &&
+      parseJsonBody(
+        definition.body,
+        { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
+        definition.readOnlyFields ?? [],
+      );
+    const key = definition.idempotencyKey ? idempotencyKey(headers) : undefined;
     const input = {
-      params: spec.params && parsePathParams(spec.params, event.pathParameters),
-      query: parseQuery(spec.query ?? noQuery, event.queryStringParameters),
-      body:
-        spec.body &&
-        parseJsonBody(
-          spec.body,
-          { body: event.body, isBase64Encoded: event.isBase64Encoded, contentType: headers['content-type'] },
-          spec.readOnlyFields ?? [],
-        ),
+      params,
+      query,
+      body,
       headers,
       method: event.requestContext.http.method,
-      caller: (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims?.sub as
-        | string
-        | undefined,
+      caller,
       path: event.rawPath,
       requestId: requestIdOf(event, context.awsRequestId),
-    } as OperationInput<Output<BS>, Output<QS>, Output<PS>>;
+      expectedVersion: definition.ifMatch ? expectedVersion(headers) : undefined,
+      // authorize() admits only tokens with a subject, and every idempotent operation needs a token.
+      idempotency: key === undefined ? undefined : { caller: caller as string, key },
+    } as OperationInput<D>;
     // Lets lib/data's audit lines say who wrote what.
-    return withinRequest({ request_id: input.requestId, sub: input.caller }, () => spec.run(input));
+    const result = await withinRequest({ request_id: input.requestId, sub: caller }, () => run(input));
+    // An operation without a response kind only ever throws.
+    return respond(definition.response!, result);
   };
 
   const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
-  for (const middleware of responseStack(spec.permission, spec.htmlPage)) handler.use(middleware);
-  if (spec.permission !== undefined) handler.use(authorize(spec.permission));
+  for (const middleware of responseStack(definition.permission, options)) handler.use(middleware);
+  if (definition.permission !== null) handler.use(authorize(definition.permission));
   return handler;
 };

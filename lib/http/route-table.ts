@@ -4,13 +4,19 @@
  * the operation is reached, who may call it, what it reads, what it answers
  * and which errors it can answer:
  *
+ * - its handler is built from it (`operation(routes.getActor, …)`,
+ *   lib/http/operation.ts), which reads and checks the request as the entry
+ *   says and shapes the response the entry names;
  * - the OpenAPI document (lib/http/openapi.ts) describes it, with the prose of
  *   lib/http/route-docs.ts, which must name every entry to compile;
- * - serverless.yml wires the same functions, methods and paths
- *   (tests/unit/routes.test.ts keeps the two equal).
+ * - serverless.yml wires the same functions, methods, paths and handler
+ *   files (tests/unit/routes.test.ts keeps the two equal).
  *
- * Nothing but entries may be exported here (types aside): lib/http/routes.ts
- * reads every export as a route.
+ * Handlers import this module as a namespace (`import * as routes`) and name
+ * their own entry, so esbuild keeps only that entry in a function's bundle.
+ * That is why the entries are separate exports, why nothing but entries may
+ * be exported here (types aside: lib/http/routes.ts reads every export as a
+ * route), and why the prose lives elsewhere.
  */
 import type * as z from 'zod/mini';
 import type { Permission } from '../auth/permissions';

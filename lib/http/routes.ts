@@ -1,10 +1,13 @@
 /**
  * The route table (lib/http/route-table.ts) read whole: every route with its
- * name, the error statuses each route can answer, and which methods a path
- * serves (for the catch-all function: 404, or 405 with Allow).
+ * name, the catch-all, the error statuses each route can answer, and which
+ * methods a path serves. Route handlers import the table itself, not this
+ * module, so that each bundle keeps only its own entry; the catch-all, which
+ * needs every route, imports this one.
  */
+import { anyQuery } from '../validation/schemas';
 import * as routes from './route-table';
-import type { ErrorStatus, Method, RouteDefinition } from './route-table';
+import type { ErrorStatus, Method, OperationDefinition, RouteDefinition } from './route-table';
 
 export { routes };
 
@@ -19,6 +22,15 @@ const table: Record<RouteName, RouteDefinition> = routes;
 
 /** Every route, by name. */
 export const ROUTES: Route[] = Object.entries(table).map(([name, route]) => ({ ...route, function: name as RouteName }));
+
+/** API Gateway's $default route: whatever no route took. It answers only 404, or 405 with Allow. */
+export const catchAll = {
+  function: 'notFound',
+  handler: 'functions/not-found.ts',
+  permission: null,
+  // A stray query string must not turn the 404 or 405 into a 400.
+  query: anyQuery,
+} as const satisfies OperationDefinition & { function: string; handler: string };
 
 /**
  * Every error status the route can answer: its own, and those that follow
