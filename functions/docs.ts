@@ -10,6 +10,6 @@ import { staticDocument } from '../lib/http/static-document';
 const page = renderDocsPage(openApi, { bundle: swaggerUiBundle, css: swaggerUiCss });
 const respond = staticDocument(page.html, 'text/html; charset=utf-8');
 
-export const handler = operation(routes.docs, async ({ headers }) => respond(headers), {
+export const handler = operation(routes.docs, ({ headers }) => respond(headers), {
   contentSecurityPolicy: page.contentSecurityPolicy,
 });

@@ -1,4 +1,4 @@
 import { operation } from '../lib/http/operation';
 import * as routes from '../lib/http/route-table';
 
-export const handler = operation(routes.health, async () => ({ status: 'ok' }));
+export const handler = operation(routes.health, () => ({ status: 'ok' }));

@@ -6,4 +6,4 @@ import { staticDocument } from '../lib/http/static-document';
 // The committed document (npm run openapi writes it; a unit test keeps it current), minified once per cold start.
 const respond = staticDocument(JSON.stringify(openApi), 'application/json; charset=utf-8');
 
-export const handler = operation(routes.openapi, async ({ headers }) => respond(headers));
+export const handler = operation(routes.openapi, ({ headers }) => respond(headers));

@@ -101,15 +101,17 @@ const errorResponses = (route: RouteDefinition) =>
   Object.fromEntries(errorStatuses(route).map((status) => [String(status), ref('responses', ERRORS[status].name)]));
 
 const parametersOf = (route: RouteDefinition, docs: RouteDocsFields) => {
-  const segments = route.path.split('/');
   const pathSchemas = route.params === undefined ? {} : propertiesOf(route.params, 'output');
-  const path = segments.flatMap((segment, index) => {
+  const path = [];
+  let previous = '';
+  for (const segment of route.path.split('/')) {
     const name = /^\{(\w+)\}$/.exec(segment)?.[1];
-    if (name === undefined) return [];
     // The segment before an id names its collection: /movies/{id}/actors/{actor_id}.
-    const resource = segments[index - 1]!.replace(/s$/, '');
-    return [{ name, in: 'path', required: true, description: `The ${resource}’s id.`, schema: pathSchemas[name] }];
-  });
+    if (name !== undefined) {
+      path.push({ name, in: 'path', required: true, description: `The ${previous.replace(/s$/, '')}’s id.`, schema: pathSchemas[name] });
+    }
+    previous = segment;
+  }
   const query =
     route.query === undefined
       ? []

@@ -88,7 +88,7 @@ export interface OperationOptions {
 
 /** Authenticated answers are per-caller: no shared cache may keep them. */
 const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => {
-  const addHeader = async (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
+  const addHeader = (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
     if (request.response) request.response.headers = { ...request.response.headers, 'Cache-Control': 'no-store' };
   };
   return { after: addHeader, onError: addHeader };
@@ -96,7 +96,7 @@ const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => 
 
 /**
  * Why a request was turned away, for the AuthRejections metric. Read from the
- * 401's wording (lib/auth/authorize.ts) so that the auth code stays free of
+ * 401's wording (lib/http/authorize.ts) so that the auth code stays free of
  * logging; a wording this list does not know counts as `invalid_token`.
  */
 const AUTH_REJECTIONS: [RegExp, string][] = [
@@ -118,7 +118,7 @@ const rejectionReason = (status: number, error: unknown): string =>
  */
 const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => {
   const started = new WeakMap<object, number>();
-  const log = async (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
+  const log = (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
     const { event, response } = request;
     const status = response?.statusCode ?? 500;
     const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims;
@@ -127,16 +127,16 @@ const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> 
     logger.info('Request', {
       request_id: requestIdOf(event, request.context.awsRequestId),
       route: event.routeKey,
-      method: event.requestContext?.http?.method,
+      method: event.requestContext.http.method,
       status,
       latency_ms: Math.round(performance.now() - (started.get(request) ?? performance.now())),
       sub: typeof claims?.sub === 'string' ? claims.sub : undefined,
       ...(reason === undefined ? {} : { reason, ...countMetric('AuthRejections', { Reason: reason }) }),
-      ...(response?.headers?.['Idempotent-Replayed'] === 'true' ? countMetric('IdempotentReplays') : {}),
+      ...(response?.headers['Idempotent-Replayed'] === 'true' ? countMetric('IdempotentReplays') : {}),
     });
   };
   return {
-    before: async (request) => {
+    before: (request) => {
       started.set(request, performance.now());
     },
     after: log,
@@ -192,11 +192,12 @@ const respond = (response: ResponseKind, result: unknown): ApiResponse => {
  */
 export const operation = <D extends OperationDefinition>(
   definition: D,
-  run: (input: OperationInput<D>) => Promise<OperationResult<D>>,
+  run: (input: OperationInput<D>) => OperationResult<D> | Promise<OperationResult<D>>,
   options: OperationOptions = {},
 ) => {
   const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<ApiResponse> => {
-    const headers = event.headers ?? {};
+    // A direct invocation (the Lambda console's, say) may carry no headers at all.
+    const headers: Record<string, string | undefined> = (event as Partial<APIGatewayProxyEventV2>).headers ?? {};
     const caller = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims?.sub as
       | string
       | undefined;
@@ -225,9 +226,9 @@ export const operation = <D extends OperationDefinition>(
       idempotency: key === undefined ? undefined : { caller: caller as string, key },
     } as OperationInput<D>;
     // Lets lib/data's audit lines say who wrote what.
-    const result = await withinRequest({ request_id: input.requestId, sub: caller }, () => run(input));
-    // An operation without a response kind only ever throws.
-    return respond(definition.response!, result);
+    const result = await withinRequest({ request_id: input.requestId, sub: caller }, () => Promise.resolve(run(input)));
+    if (definition.response === undefined) throw new TypeError('An operation without a response kind must throw, and this one returned.');
+    return respond(definition.response, result);
   };
 
   const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
