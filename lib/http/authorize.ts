@@ -38,11 +38,11 @@ const MAX_TOKEN_LENGTH = 8192;
 
 const bearerToken = (header: string | undefined): string => {
   if (header === undefined || header.trim() === '') {
-    throw new UnauthorizedError('This request needs an access token: send "Authorization: Bearer <token>".');
+    throw new UnauthorizedError('This request needs an access token: send "Authorization: Bearer <token>".', { reason: 'missing_token' });
   }
   const match = BEARER.exec(header);
   if (match?.[1] === undefined || match[1].length > MAX_TOKEN_LENGTH) {
-    throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', { error: 'invalid_token' });
+    throw new UnauthorizedError('The Authorization header must be "Bearer <token>".', { reason: 'malformed_header' });
   }
   return match[1];
 };
@@ -95,9 +95,9 @@ export const verifyToken = async (token: string, verifier: TokenVerifier = (defa
     if (error instanceof FetchError) {
       throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', { retryAfterSeconds: 5, cause: error });
     }
-    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', { error: 'invalid_token', cause: named(error) });
-    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', { error: 'invalid_token', cause: named(error) });
-    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', { error: 'invalid_token', cause: named(error) });
+    if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', { reason: 'expired', cause: named(error) });
+    if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', { reason: 'not_yet_valid', cause: named(error) });
+    if (error instanceof JwtBaseError) throw new UnauthorizedError('The access token is invalid.', { reason: 'invalid_token', cause: named(error) });
     throw error;
   }
 };

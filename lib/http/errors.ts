@@ -31,15 +31,22 @@ export class BadRequestError extends HttpError {
   readonly statusCode = 400;
 }
 
+/** Why a request was turned away: the AuthRejections metric's dimension, and the request log's `reason`. */
+export type AuthRejection = 'missing_token' | 'malformed_header' | 'expired' | 'not_yet_valid' | 'invalid_token';
+
 /**
- * `error` is omitted when the request carried no credentials at all
- * (RFC 6750 §3.1), and is `invalid_token` for every other failure.
+ * `WWW-Authenticate` has no `error` attribute when the request carried no
+ * credentials at all (RFC 6750 §3.1), and `invalid_token` for every other
+ * failure.
  */
 export class UnauthorizedError extends HttpError {
   readonly statusCode = 401;
+  readonly reason: AuthRejection;
+
   /** `cause`: the verifier's error, logged (never sent) so that an operator can tell the reasons apart. */
-  constructor(message: string, { error, ...options }: HttpErrorOptions & { error?: 'invalid_token' } = {}) {
-    super(message, { ...options, headers: { 'WWW-Authenticate': error === undefined ? 'Bearer' : `Bearer error="${error}"` } });
+  constructor(message: string, { reason, ...options }: HttpErrorOptions & { reason: AuthRejection }) {
+    super(message, { ...options, headers: { 'WWW-Authenticate': reason === 'missing_token' ? 'Bearer' : 'Bearer error="invalid_token"' } });
+    this.reason = reason;
   }
 }
 
