@@ -5,7 +5,8 @@ import { handler as getActor } from '../../functions/actors/get';
 import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { uniqueName } from '../helpers/api';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let director: string;
@@ -29,7 +30,7 @@ describe('creating an actor', () => {
     const before = await total();
     const input = validActor();
     const result = await create({ ...input, name: `  ${input.name}  ` });
-    expect(result.statusCode).toBe(201);
+    expect(result.status).toBe(201);
     const actor = result.body.actor;
     expect(actor).toEqual({
       id: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
@@ -42,15 +43,15 @@ describe('creating an actor', () => {
       updated_at: actor.created_at,
       version: 1,
     });
-    expect(result.headers.ETag).toBe('"1"');
-    expect(result.headers.Location).toBe(`/api/v1/actors/${actor.id}`);
+    expect(result.headers.etag).toBe('"1"');
+    expect(result.headers.location).toBe(`/api/v1/actors/${actor.id}`);
     expect(await total()).toBe(before + 1);
     expect((await get(actor.id)).body.actor).toEqual(actor);
   });
 
   it('refuses a name another actor has, ignoring case and surrounding space (409)', async () => {
     const input = validActor();
-    expect((await create(input)).statusCode).toBe(201);
+    expect((await create(input)).status).toBe(201);
     const before = await total();
     const duplicate = await create({ ...input, name: `  ${input.name.toUpperCase()} ` });
     expect(expectError(duplicate, 409).message).toContain('already exists');
@@ -107,7 +108,7 @@ describe('creating an actor', () => {
 
   it('accepts application/json with a charset', async () => {
     const result = await create(validActor(), { 'content-type': 'application/json; charset=utf-8' });
-    expect(result.statusCode).toBe(201);
+    expect(result.status).toBe(201);
   });
 });
 
@@ -115,18 +116,18 @@ describe('changing an actor', () => {
   it('changes only the fields sent and bumps the version', async () => {
     const actor = (await create(validActor())).body.actor;
     const result = await patch(actor.id, { gender: 'non-binary' });
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body.actor).toMatchObject({ name: actor.name, gender: 'non-binary', version: 2 });
     expect(result.body.actor.updated_at >= actor.updated_at).toBe(true);
-    expect(result.headers.ETag).toBe('"2"');
+    expect(result.headers.etag).toBe('"2"');
     expect((await get(actor.id)).body.actor).toEqual(result.body.actor);
   });
 
   it('frees the old name on rename, and claims the new one', async () => {
     const first = (await create(validActor())).body.actor;
     const newName = uniqueName('Renamed');
-    expect((await patch(first.id, { name: newName })).statusCode).toBe(200);
-    expect((await create({ ...validActor(), name: first.name })).statusCode).toBe(201);
+    expect((await patch(first.id, { name: newName })).status).toBe(200);
+    expect((await create({ ...validActor(), name: first.name })).status).toBe(201);
     expectError(await create({ ...validActor(), name: newName.toLowerCase() }), 409);
   });
 
@@ -158,7 +159,7 @@ describe('changing an actor', () => {
     const actor = (await create(validActor())).body.actor;
     expectError(await patch(actor.id, { gender: 'x' }, { 'if-match': '"7"' }), 412);
     expect((await get(actor.id)).body.actor.version).toBe(1);
-    expect((await patch(actor.id, { gender: 'x' }, { 'if-match': '"1"' })).statusCode).toBe(200);
+    expect((await patch(actor.id, { gender: 'x' }, { 'if-match': '"1"' })).status).toBe(200);
     expectError(await patch(actor.id, { gender: 'y' }, { 'if-match': 'not-a-tag' }), 400);
   });
 });
@@ -177,10 +178,10 @@ describe('reading and deleting', () => {
     const before = await total();
     expectError(await remove(actor.id, { 'if-match': '"2"' }), 412);
     const result = await remove(actor.id);
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body).toEqual({ success: true, deleted: actor.id });
     expect(await total()).toBe(before - 1);
     expectError(await get(actor.id), 404);
-    expect((await create({ ...validActor(), name: actor.name })).statusCode).toBe(201);
+    expect((await create({ ...validActor(), name: actor.name })).status).toBe(201);
   });
 });

@@ -18,11 +18,12 @@ import { handler as listMovies } from '../../functions/movies/list';
 import { uniqueName } from '../helpers/api';
 import { contentionStats, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { integrityProblems } from '../helpers/integrity';
-import { invoke, type InvokeResult } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { type Result } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
-const statuses = (results: InvokeResult[]) =>
-  results.reduce<Record<number, number>>((counts, { statusCode }) => ({ ...counts, [statusCode]: (counts[statusCode] ?? 0) + 1 }), {});
+const statuses = (results: Result[]) =>
+  results.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 
 describe('the contention emulation itself', () => {
   const table = `contention-${process.pid}`;
@@ -139,15 +140,15 @@ describe('the API under real contention', () => {
     const actors: any[] = [];
     for (let i = 0; i < 32; i += 1) {
       const actor = (await invoke(createActor, { method: 'POST', token: producer, body: newActorBody() })).body.actor;
-      expect((await invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })).statusCode).toBe(200);
+      expect((await invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })).status).toBe(200);
       actors.push(actor);
     }
     const before = (await invoke(listActors, { token: producer })).body.total;
     const deleted = await Promise.all(actors.map((actor) => invoke(deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer })));
     // Every delete rewrites the one movie: that is the single-record contention that may answer 503 + Retry-After.
-    for (const result of deleted) expect([200, 503]).toContain(result.statusCode);
-    for (const result of deleted.filter((r) => r.statusCode === 503)) expect(result.headers['Retry-After']).toMatch(/^\d+$/);
-    const succeeded = deleted.filter((result) => result.statusCode === 200).length;
+    for (const result of deleted) expect([200, 503]).toContain(result.status);
+    for (const result of deleted.filter((r) => r.status === 503)) expect(result.headers['retry-after']).toMatch(/^\d+$/);
+    const succeeded = deleted.filter((result) => result.status === 200).length;
     process.stdout.write(`contention: ${succeeded}/32 deletes of actors sharing one movie succeeded, ${32 - succeeded} answered 503\n`);
     expect((await invoke(listActors, { token: producer })).body.total).toBe(before - succeeded);
     expect(await integrityProblems()).toEqual([]);

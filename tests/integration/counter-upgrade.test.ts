@@ -52,14 +52,14 @@ it('keeps total exact across an upgrade from the single counter, with no migrati
   const oldIds = [];
   for (let i = 0; i < 3; i += 1) oldIds.push(await writeOldLayoutActor(table, uniqueName('Old Layout')));
   expect(await total()).toBe(before + 3);
-  expect((await invoke(getActor, { pathParameters: { id: oldIds[0]! }, token: producer })).statusCode).toBe(200);
+  expect((await invoke(getActor, { pathParameters: { id: oldIds[0]! }, token: producer })).status).toBe(200);
 
   const created = await invoke(createActor, { method: 'POST', token: producer, body: { name: uniqueName('New Layout'), gender: 'male', birth_date: '1980-01-01' } });
-  expect(created.statusCode).toBe(201);
+  expect(created.status).toBe(201);
   expect(await total()).toBe(before + 4);
 
   for (const id of oldIds) {
-    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id }, token: producer })).statusCode).toBe(200);
+    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id }, token: producer })).status).toBe(200);
   }
   expect(await total()).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);

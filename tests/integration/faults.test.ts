@@ -15,7 +15,8 @@ import { openStore, useStore, type Store } from '../../lib/data/store';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { uniqueName } from '../helpers/api';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let proxy: FaultProxy;
@@ -58,7 +59,7 @@ describe.each<FaultMode>(['refuse', 'stall', 'throttle', 'server-error'])('when 
     ]);
     for (const result of results) {
       const body = expectError(result, 503);
-      expect(result.headers['Retry-After']).toMatch(/^\d+$/);
+      expect(result.headers['retry-after']).toMatch(/^\d+$/);
       expect(body.message).not.toMatch(/dynamo|throttl|ECONN|socket|timeout|ensemble-/i);
     }
     proxy.mode = 'pass';
@@ -72,7 +73,7 @@ it('serves normally again once DynamoDB is back, with every committed write inta
   expectError(await invoke(handlers.listActors, { token: producer }), 503);
   proxy.mode = 'pass';
   const actor = await newActor();
-  expect((await invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer })).statusCode).toBe(200);
+  expect((await invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer })).status).toBe(200);
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -91,11 +92,11 @@ it('survives a flapping database: whatever was answered 2xx is stored, and nothi
   ]);
   clearInterval(flapping);
   proxy.mode = 'pass';
-  for (const result of results) expect([200, 201, 503]).toContain(result.statusCode);
+  for (const result of results) expect([200, 201, 503]).toContain(result.status);
   const { actors: stored, movies } = await snapshot();
-  for (const result of results.filter((r) => r.statusCode === 201)) expect(stored.has(result.body.actor.id)).toBe(true);
+  for (const result of results.filter((r) => r.status === 201)) expect(stored.has(result.body.actor.id)).toBe(true);
   for (const [i, result] of results.slice(0, actors.length).entries()) {
-    if (result.statusCode === 200) expect(movies.get(movie.id)!.actor_ids.has(actors[i].id)).toBe(true);
+    if (result.status === 200) expect(movies.get(movie.id)!.actor_ids.has(actors[i].id)).toBe(true);
   }
   expect(await integrityProblems()).toEqual([]);
 }, 60_000);

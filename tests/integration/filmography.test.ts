@@ -10,7 +10,8 @@ import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as deleteMovie } from '../../functions/movies/delete';
 import { uniqueName } from '../helpers/api';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { customToken, roleToken } from '../helpers/tokens';
 
 let producer: string;
@@ -33,7 +34,7 @@ describe('GET /actors/{id}/movies', () => {
     const [first, second] = [await newMovie([actor.id]), await newMovie([actor.id])];
     await newMovie(); // a movie the actor is not in
     const result = await invoke(getActorMovies, { pathParameters: { id: actor.id }, token: assistant });
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body).toEqual({ success: true, movies: [first, second].sort((a, b) => (a.id < b.id ? -1 : 1)) });
   });
 
@@ -41,7 +42,7 @@ describe('GET /actors/{id}/movies', () => {
     const actor = await newActor();
     expect((await invoke(getActorMovies, { pathParameters: { id: actor.id }, token: assistant })).body).toEqual({ success: true, movies: [] });
     const movie = await newMovie([actor.id]);
-    expect((await invoke(deleteMovie, { method: 'DELETE', pathParameters: { id: movie.id }, token: producer })).statusCode).toBe(200);
+    expect((await invoke(deleteMovie, { method: 'DELETE', pathParameters: { id: movie.id }, token: producer })).status).toBe(200);
     expect((await invoke(getActorMovies, { pathParameters: { id: actor.id }, token: assistant })).body.movies).toEqual([]);
   });
 
@@ -70,7 +71,7 @@ describe('GET /actors?not_in_movie=<id>', () => {
     let cursor: string | undefined;
     do {
       const page = await invoke(listActors, { token: assistant, query: { q: tag, not_in_movie: movie.id, limit: '2', ...(cursor ? { cursor } : {}) } });
-      expect(page.statusCode).toBe(200);
+      expect(page.status).toBe(200);
       expect(page.body.total).toBeNull();
       seen.push(...page.body.actors.map((actor: any) => actor.id));
       cursor = page.body.next_cursor ?? undefined;
@@ -82,7 +83,7 @@ describe('GET /actors?not_in_movie=<id>', () => {
     const actor = await newActor();
     const movie = await newMovie([actor.id]);
     const page = await invoke(listActors, { token: assistant, query: { not_in_movie: movie.id, limit: '100' } });
-    expect(page.statusCode).toBe(200);
+    expect(page.status).toBe(200);
     expect(page.body.total).toBeNull();
     expect(page.body.actors.map((listed: any) => listed.id)).not.toContain(actor.id);
     const unfiltered = await invoke(listActors, { token: assistant, query: { limit: '100' } });
@@ -103,9 +104,9 @@ describe('GET /actors?not_in_movie=<id>', () => {
     const listedIds = async () =>
       (await invoke(listActors, { token: assistant, query: { q: a.name.split(' ')[1]!, not_in_movie: movie.id } })).body.actors.map((x: any) => x.id);
     expect(await listedIds()).not.toContain(a.id);
-    expect((await invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: b.id }, token: producer })).statusCode).toBe(200);
+    expect((await invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: b.id }, token: producer })).status).toBe(200);
     expect((await invoke(listActors, { token: assistant, query: { q: b.name.split(' ')[1]!, not_in_movie: movie.id } })).body.actors).toEqual([]);
-    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: a.id }, token: producer })).statusCode).toBe(200);
+    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: a.id }, token: producer })).status).toBe(200);
     expect(await listedIds()).toEqual([]);
   });
 });

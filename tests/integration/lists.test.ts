@@ -12,7 +12,8 @@ import { handler as createMovie } from '../../functions/movies/create';
 import { handler as listMovies } from '../../functions/movies/list';
 import { ageOn, todayUtc } from '../../lib/domain/dates';
 import { snapshot } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 import { ulid } from 'ulid';
 
@@ -26,7 +27,7 @@ const tag = () => `t${ulid().slice(-8).toLowerCase()}`;
 
 const newActor = async (name: string, extra: Record<string, string> = {}) => {
   const result = await invoke(createActor, { method: 'POST', token: producer, body: { name, gender: 'female', birth_date: '1980-01-01', ...extra } });
-  expect(result.statusCode).toBe(201);
+  expect(result.status).toBe(201);
   return result.body.actor;
 };
 
@@ -36,7 +37,7 @@ const pageThrough = async (handler: typeof listActors, key: 'actors' | 'movies',
   let pages = 0;
   do {
     const result = await invoke(handler, { token: producer, query: { ...query, ...(cursor === null ? {} : { cursor }) } });
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body[key].length).toBeLessThanOrEqual(Number(query.limit ?? 20));
     seen.push(...result.body[key]);
     cursor = result.body.next_cursor;

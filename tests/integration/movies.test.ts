@@ -12,7 +12,8 @@ import { handler as removeMovieActor } from '../../functions/movies/remove-actor
 import { handler as updateMovie } from '../../functions/movies/update';
 import { uniqueName } from '../helpers/api';
 import { integrityProblems } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let producer: string;
@@ -43,10 +44,10 @@ describe('creating a movie', () => {
   it('creates it with its cast, and lists it in each actor\'s movie_ids', async () => {
     const [a, b] = [await newActor(), await newActor()];
     const result = await create(validMovie({ actor_ids: [b.id, a.id] }));
-    expect(result.statusCode).toBe(201);
+    expect(result.status).toBe(201);
     const movie = result.body.movie;
     expect(movie).toMatchObject({ actor_ids: [a.id, b.id].sort(), version: 1 });
-    expect(result.headers.Location).toBe(`/api/v1/movies/${movie.id}`);
+    expect(result.headers.location).toBe(`/api/v1/movies/${movie.id}`);
     expect((await actorNow(a.id)).movie_ids).toEqual([movie.id]);
     expect((await actorNow(a.id)).version).toBe(2);
     const cast = await invoke(getMovieCast, { pathParameters: { id: movie.id }, token: producer });
@@ -56,9 +57,9 @@ describe('creating a movie', () => {
 
   it('refuses the same title and release date (case-insensitive) with 409, but not another date', async () => {
     const input = validMovie();
-    expect((await create(input)).statusCode).toBe(201);
+    expect((await create(input)).status).toBe(201);
     expectError(await create({ ...input, title: ` ${input.title.toLowerCase()} ` }), 409);
-    expect((await create({ ...input, release_date: '2001-09-15' })).statusCode).toBe(201);
+    expect((await create({ ...input, release_date: '2001-09-15' })).status).toBe(201);
   });
 
   it('answers 422 naming each unknown actor, and writes nothing', async () => {
@@ -89,7 +90,7 @@ describe('changing the cast', () => {
     const [a, b, c] = [await newActor(), await newActor(), await newActor()];
     const movie = (await create(validMovie({ actor_ids: [a.id, b.id] }))).body.movie;
     const result = await patch(movie.id, { actor_ids: [b.id, c.id] });
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body.movie.actor_ids).toEqual([b.id, c.id].sort());
     expect((await actorNow(a.id)).movie_ids).toEqual([]);
     expect((await actorNow(b.id)).movie_ids).toEqual([movie.id]);
@@ -102,15 +103,15 @@ describe('changing the cast', () => {
     const actor = await newActor();
     const movie = (await create(validMovie())).body.movie;
     const added = await addCast(movie.id, actor.id);
-    expect(added.statusCode).toBe(200);
+    expect(added.status).toBe(200);
     expect(added.body.movie).toMatchObject({ actor_ids: [actor.id], version: 2 });
-    expect(added.headers.ETag).toBe('"2"');
+    expect(added.headers.etag).toBe('"2"');
     const again = await addCast(movie.id, actor.id);
-    expect(again.statusCode).toBe(200);
+    expect(again.status).toBe(200);
     expect(again.body.movie.version).toBe(2);
     expect((await actorNow(actor.id)).movie_ids).toEqual([movie.id]);
     const removed = await removeCast(movie.id, actor.id);
-    expect(removed.statusCode).toBe(200);
+    expect(removed.status).toBe(200);
     expect(removed.body.movie.actor_ids).toEqual([]);
     expect((await actorNow(actor.id)).movie_ids).toEqual([]);
     expectError(await removeCast(movie.id, actor.id), 404);
@@ -138,9 +139,9 @@ describe('changing the cast', () => {
     );
     expect(await movieNow(movie.id)).toEqual(movie);
     // The two steps the README and openapi.json describe.
-    expect((await patch(movie.id, { actor_ids: [] })).statusCode).toBe(200);
+    expect((await patch(movie.id, { actor_ids: [] })).status).toBe(200);
     const replaced = await patch(movie.id, { actor_ids: castAfter });
-    expect(replaced.statusCode).toBe(200);
+    expect(replaced.status).toBe(200);
     expect(replaced.body.movie.actor_ids).toEqual([...castAfter].sort());
   });
 
@@ -148,7 +149,7 @@ describe('changing the cast', () => {
     const movie = (await create(validMovie())).body.movie;
     const title = uniqueName('Renamed movie');
     expect((await patch(movie.id, { title })).body.movie).toMatchObject({ title, version: 2 });
-    expect((await create({ title: movie.title, release_date: movie.release_date })).statusCode).toBe(201);
+    expect((await create({ title: movie.title, release_date: movie.release_date })).status).toBe(201);
     expectError(await create({ title, release_date: movie.release_date }), 409);
   });
 });
@@ -158,7 +159,7 @@ describe('deleting', () => {
     const [a, b] = [await newActor(), await newActor()];
     const one = (await create(validMovie({ actor_ids: [a.id, b.id] }))).body.movie;
     const two = (await create(validMovie({ actor_ids: [a.id] }))).body.movie;
-    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: a.id }, token: producer })).statusCode).toBe(200);
+    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: a.id }, token: producer })).status).toBe(200);
     expect((await movieNow(one.id)).actor_ids).toEqual([b.id]);
     expect((await movieNow(two.id)).actor_ids).toEqual([]);
     expect((await movieNow(two.id)).version).toBe(2);

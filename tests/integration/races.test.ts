@@ -22,8 +22,8 @@ beforeAll(async () => {
   producer = await roleToken('executive-producer');
 });
 
-const statuses = (results: { statusCode: number }[]) =>
-  results.reduce<Record<number, number>>((counts, { statusCode }) => ({ ...counts, [statusCode]: (counts[statusCode] ?? 0) + 1 }), {});
+const statuses = (results: { status: number }[]) =>
+  results.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 
 const newActor = async (name = uniqueName('Racer')): Promise<any> =>
   (await invoke(createActor, { method: 'POST', token: producer, body: { name, gender: 'female', birth_date: '1990-01-01' } })).body.actor;
@@ -110,7 +110,7 @@ it('keeps both sides of every cast in agreement under a storm of cast changes an
   });
   const results = await Promise.all(operations);
   // Losing a race to a delete is a 404 (or a 422 for a cast naming a deleted actor); nothing else may fail.
-  for (const result of results) expect([200, 404, 422]).toContain(result.statusCode);
+  for (const result of results) expect([200, 404, 422]).toContain(result.status);
   expect(await integrityProblems()).toEqual([]);
   const { actors: after } = await snapshot();
   for (const actor of actors) {
@@ -150,7 +150,7 @@ it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and 
     ),
   );
   expect(statuses(results)).toEqual({ 200: 1, 412: 49 });
-  const winner = results.find((result) => result.statusCode === 200)!.body.actor;
+  const winner = results.find((result) => result.status === 200)!.body.actor;
   const { actors } = await snapshot();
   expect(actors.get(actor.id)).toMatchObject({ gender: winner.gender, version: actor.version + 1 });
 });
@@ -162,11 +162,11 @@ it('of 30 simultaneous cast additions to one movie, loses none: each is applied 
     actors.map((actor) => invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
   );
   // Thirty writers rewriting one record is the one contention DynamoDB cannot spread: some may run out of retries.
-  for (const result of results) expect([200, 503]).toContain(result.statusCode);
-  const refused = results.filter((result) => result.statusCode === 503);
-  for (const result of refused) expect(result.headers['Retry-After']).toBe('1');
+  for (const result of results) expect([200, 503]).toContain(result.status);
+  const refused = results.filter((result) => result.status === 503);
+  for (const result of refused) expect(result.headers['retry-after']).toBe('1');
   process.stdout.write(`races: ${30 - refused.length} of 30 cast additions to one movie applied, ${refused.length} answered 503\n`);
-  const applied = actors.filter((_, i) => results[i]!.statusCode === 200).map((actor) => actor.id);
+  const applied = actors.filter((_, i) => results[i]!.status === 200).map((actor) => actor.id);
   const { movies } = await snapshot();
   expect([...movies.get(movie.id)!.actor_ids].sort()).toEqual(applied.sort());
   expect(movies.get(movie.id)!.version).toBe(1 + applied.length);
