@@ -1,9 +1,8 @@
 /** POST with Idempotency-Key: one record per key, whatever the retries do and however they race. */
 import { handler as createActor } from '../../functions/actors/create';
-import { handler as listActors } from '../../functions/actors/list';
 import { handler as createMovie } from '../../functions/movies/create';
-import { handler as listMovies } from '../../functions/movies/list';
 import { uniqueName } from '../helpers/api';
+import { total } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
 import { expectError } from '../helpers/result';
@@ -23,8 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.destroy());
 
-const actorTotal = async () => (await invoke(listActors, { token: producer })).body.total;
-const movieTotal = async () => (await invoke(listMovies, { token: producer })).body.total;
 const postActor = (body: unknown, key: string | undefined, token = producer) =>
   invoke(createActor, { method: 'POST', token, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
 const newKey = () => `key-${uniqueName('').trim().replace(/\s/g, '')}`;
@@ -32,7 +29,7 @@ const actorBody = () => ({ name: uniqueName('Idem'), gender: 'f', birth_date: '1
 
 it('replays the first response for a retry with the same key and body, creating nothing new', async () => {
   const [key, body] = [newKey(), actorBody()];
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   const first = await postActor(body, key);
   expect(first.status).toBe(201);
   expect(first.headers['idempotent-replayed']).toBeUndefined();
@@ -41,26 +38,26 @@ it('replays the first response for a retry with the same key and body, creating 
   expect(retry.headers['idempotent-replayed']).toBe('true');
   expect(retry.body).toEqual(first.body);
   expect(retry.headers.location).toBe(first.headers.location);
-  expect(await actorTotal()).toBe(before + 1);
+  expect(await total('actors', producer)).toBe(before + 1);
 });
 
 it('answers 422 when the same key comes with a different body, and writes nothing', async () => {
   const key = newKey();
   expect((await postActor(actorBody(), key)).status).toBe(201);
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   const error = expectError(await postActor(actorBody(), key), 422);
   expect(error.details).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('another body') }]);
-  expect(await actorTotal()).toBe(before);
+  expect(await total('actors', producer)).toBe(before);
 });
 
 it('creates exactly one record when 20 retries with one key race', async () => {
   const [key, body] = [newKey(), actorBody()];
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   const results = await Promise.all(Array.from({ length: 20 }, () => postActor(body, key)));
   expect(results.map((result) => result.status)).toEqual(Array(20).fill(201));
   expect(new Set(results.map((result) => result.body.actor.id)).size).toBe(1);
   expect(results.filter((result) => result.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
-  expect(await actorTotal()).toBe(before + 1);
+  expect(await total('actors', producer)).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -71,7 +68,7 @@ it('keeps keys apart per caller and per operation', async () => {
   const theirs = await postActor(actorBody(), key, other);
   expect([mine.status, theirs.status]).toEqual([201, 201]);
   expect(theirs.body.actor.id).not.toBe(mine.body.actor.id);
-  const before = await movieTotal();
+  const before = await total('movies', producer);
   const movie = await invoke(createMovie, {
     method: 'POST',
     token: producer,
@@ -79,7 +76,7 @@ it('keeps keys apart per caller and per operation', async () => {
     headers: { 'idempotency-key': key },
   });
   expect(movie.status).toBe(201);
-  expect(await movieTotal()).toBe(before + 1);
+  expect(await total('movies', producer)).toBe(before + 1);
 });
 
 it('does not remember a failed request: a retry after fixing the conflict goes through', async () => {
@@ -92,9 +89,9 @@ it('does not remember a failed request: a retry after fixing the conflict goes t
 });
 
 it.each(['', 'x'.repeat(256), 'has space', 'tab\there', 'ünïcode'])('answers a malformed key %j with 400', async (key) => {
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   expectError(await postActor(actorBody(), key), 400);
-  expect(await actorTotal()).toBe(before);
+  expect(await total('actors', producer)).toBe(before);
 });
 
 it('creates exactly one movie, cast on both sides once, when 15 retries with one key race', async () => {

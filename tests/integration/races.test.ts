@@ -5,7 +5,6 @@
  */
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
-import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as createMovie } from '../../functions/movies/create';
@@ -13,6 +12,7 @@ import { handler as deleteMovie } from '../../functions/movies/delete';
 import { handler as removeMovieActor } from '../../functions/movies/remove-actor';
 import { handler as updateMovie } from '../../functions/movies/update';
 import { uniqueName } from '../helpers/api';
+import { newActor, total } from '../helpers/fixtures';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
 import { roleToken } from '../helpers/tokens';
@@ -25,12 +25,9 @@ beforeAll(async () => {
 const statuses = (results: { status: number }[]) =>
   results.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 
-const newActor = async (name = uniqueName('Racer')): Promise<any> =>
-  (await invoke(createActor, { method: 'POST', token: producer, body: { name, gender: 'female', birth_date: '1990-01-01' } })).body.actor;
-
 it('lets exactly one of 25 simultaneous creates claim a name', async () => {
   const name = uniqueName('Same Name');
-  const before = (await invoke(listActors, { token: producer })).body.total;
+  const before = await total('actors', producer);
   const results = await Promise.all(
     Array.from({ length: 25 }, (_, i) =>
       invoke(createActor, {
@@ -41,7 +38,7 @@ it('lets exactly one of 25 simultaneous creates claim a name', async () => {
     ),
   );
   expect(statuses(results)).toEqual({ 201: 1, 409: 24 });
-  expect((await invoke(listActors, { token: producer })).body.total).toBe(before + 1);
+  expect(await total('actors', producer)).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -57,7 +54,7 @@ it('lets exactly one of 25 simultaneous creates claim a title and release date',
 });
 
 it('lets exactly one of two actors be renamed to the same new name', async () => {
-  const [a, b] = [await newActor(), await newActor()];
+  const [a, b] = [await newActor(producer), await newActor(producer)];
   const name = uniqueName('Contested');
   const results = await Promise.all(
     [a, b].map((actor) => invoke(updateActor, { method: 'PATCH', pathParameters: { id: actor.id }, token: producer, body: { name } })),
@@ -67,7 +64,7 @@ it('lets exactly one of two actors be renamed to the same new name', async () =>
 });
 
 it('keeps both sides of every cast in agreement under a storm of cast changes and deletes', async () => {
-  const actors = await Promise.all(Array.from({ length: 8 }, () => newActor()));
+  const actors = await Promise.all(Array.from({ length: 8 }, () => newActor(producer)));
   const movies = await Promise.all(
     Array.from({ length: 4 }, async (_, i) =>
       (
@@ -120,7 +117,7 @@ it('keeps both sides of every cast in agreement under a storm of cast changes an
 
 it('never leaves a movie naming an actor who was deleted while being cast', async () => {
   for (let round = 0; round < 5; round += 1) {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movies = await Promise.all(
       Array.from({ length: 5 }, async () =>
         (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Race'), release_date: '2020-02-02' } })).body.movie,
@@ -137,7 +134,7 @@ it('never leaves a movie naming an actor who was deleted while being cast', asyn
 });
 
 it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and no update is lost', async () => {
-  const actor = await newActor();
+  const actor = await newActor(producer);
   const results = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
       invoke(updateActor, {
@@ -157,7 +154,7 @@ it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and 
 
 it('of 30 simultaneous cast additions to one movie, loses none: each is applied or answered 503 + Retry-After', async () => {
   const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Many hands'), release_date: '2015-05-05' } })).body.movie;
-  const actors = await Promise.all(Array.from({ length: 30 }, () => newActor()));
+  const actors = await Promise.all(Array.from({ length: 30 }, () => newActor(producer)));
   const results = await Promise.all(
     actors.map((actor) => invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
   );
