@@ -45,3 +45,7 @@ export const expectError = (result: Result, status: number) => {
   expect(JSON.stringify(result.body)).not.toMatch(/ensemble-test|stack|Exception|at \w+ \(/);
   return result.body;
 };
+
+/** How many results had each status, e.g. `{ 201: 1, 409: 24 }`. */
+export const statusCounts = (results: Result[]): Record<number, number> =>
+  results.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});

@@ -18,11 +18,8 @@ import { contentionStats, startFaultProxy, type FaultProxy } from '../helpers/fa
 import { newActor, total } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
-import { type Result } from '../helpers/result';
+import { statusCounts } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
-
-const statuses = (results: Result[]) =>
-  results.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 
 describe('the contention emulation itself', () => {
   const table = `contention-${process.pid}`;
@@ -112,7 +109,7 @@ describe('the API under real contention', () => {
   it('creates every one of 32 concurrent actors with distinct names: no 5xx, exact total', async () => {
     const before = await total('actors', producer);
     const results = await Promise.all(Array.from({ length: 32 }, () => invoke(createActor, { method: 'POST', token: producer, body: newActorBody() })));
-    expect(statuses(results)).toEqual({ 201: 32 });
+    expect(statusCounts(results)).toEqual({ 201: 32 });
     expect(await total('actors', producer)).toBe(before + 32);
     expect(await integrityProblems()).toEqual([]);
   });
@@ -124,12 +121,12 @@ describe('the API under real contention', () => {
         invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Import'), release_date: '2001-01-01' } }),
       ),
     );
-    expect(statuses(created)).toEqual({ 201: 32 });
+    expect(statusCounts(created)).toEqual({ 201: 32 });
     expect(await total('movies', producer)).toBe(before + 32);
     const deleted = await Promise.all(
       created.map((result) => invoke(deleteMovie, { method: 'DELETE', pathParameters: { id: result.body.movie.id }, token: producer })),
     );
-    expect(statuses(deleted)).toEqual({ 200: 32 });
+    expect(statusCounts(deleted)).toEqual({ 200: 32 });
     expect(await total('movies', producer)).toBe(before);
     expect(await integrityProblems()).toEqual([]);
   });

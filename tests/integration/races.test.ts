@@ -15,15 +15,13 @@ import { uniqueName } from '../helpers/api';
 import { newActor, total } from '../helpers/fixtures';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
+import { statusCounts } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let producer: string;
 beforeAll(async () => {
   producer = await roleToken('executive-producer');
 });
-
-const statuses = (results: { status: number }[]) =>
-  results.reduce<Record<number, number>>((counts, { status }) => ({ ...counts, [status]: (counts[status] ?? 0) + 1 }), {});
 
 it('lets exactly one of 25 simultaneous creates claim a name', async () => {
   const name = uniqueName('Same Name');
@@ -37,7 +35,7 @@ it('lets exactly one of 25 simultaneous creates claim a name', async () => {
       }),
     ),
   );
-  expect(statuses(results)).toEqual({ 201: 1, 409: 24 });
+  expect(statusCounts(results)).toEqual({ 201: 1, 409: 24 });
   expect(await total('actors', producer)).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);
 });
@@ -49,7 +47,7 @@ it('lets exactly one of 25 simultaneous creates claim a title and release date',
       invoke(createMovie, { method: 'POST', token: producer, body: { title, release_date: '1999-03-31' } }),
     ),
   );
-  expect(statuses(results)).toEqual({ 201: 1, 409: 24 });
+  expect(statusCounts(results)).toEqual({ 201: 1, 409: 24 });
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -59,7 +57,7 @@ it('lets exactly one of two actors be renamed to the same new name', async () =>
   const results = await Promise.all(
     [a, b].map((actor) => invoke(updateActor, { method: 'PATCH', pathParameters: { id: actor.id }, token: producer, body: { name } })),
   );
-  expect(statuses(results)).toEqual({ 200: 1, 409: 1 });
+  expect(statusCounts(results)).toEqual({ 200: 1, 409: 1 });
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -146,7 +144,7 @@ it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and 
       }),
     ),
   );
-  expect(statuses(results)).toEqual({ 200: 1, 412: 49 });
+  expect(statusCounts(results)).toEqual({ 200: 1, 412: 49 });
   const winner = results.find((result) => result.status === 200)!.body.actor;
   const { actors } = await snapshot();
   expect(actors.get(actor.id)).toMatchObject({ gender: winner.gender, version: actor.version + 1 });
