@@ -2,10 +2,8 @@
  * Records the in-process tests build on, made and read through the handlers
  * with the caller's token. Each fixture asserts that its call succeeded, so a
  * failure shows (with the answer) where it happened rather than as an
- * undefined further on.
- *
- * This module loads the handlers: a test file that loads its own copies
- * (faults.test.ts, wired to a fault proxy) keeps its own fixtures.
+ * undefined further on. They use whatever store the handlers use, so in
+ * faults.test.ts they go through its fault proxy too.
  */
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as getActor } from '../../functions/actors/get';

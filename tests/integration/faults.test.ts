@@ -13,6 +13,7 @@ import { handler as createMovie } from '../../functions/movies/create';
 import { readDataConfig } from '../../lib/config';
 import { openStore, useStore, type Store } from '../../lib/data/store';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy';
+import { newActor } from '../helpers/fixtures';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { uniqueName } from '../helpers/api';
 import { invoke } from '../helpers/invoke';
@@ -41,12 +42,9 @@ afterEach(() => {
   proxy.mode = 'pass';
 });
 
-const newActor = async (): Promise<any> =>
-  (await invoke(handlers.createActor, { method: 'POST', token: producer, body: { name: uniqueName('Fault'), gender: 'f', birth_date: '1970-07-07' } })).body.actor;
-
 describe.each<FaultMode>(['refuse', 'stall', 'throttle', 'server-error'])('when DynamoDB is %s', (mode) => {
   it('answers reads and writes with 503 + Retry-After, leaks nothing, and writes nothing', async () => {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movie = (await invoke(handlers.createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Fault'), release_date: '2000-01-01' } })).body.movie;
     const before = await snapshot();
     proxy.mode = mode;
@@ -72,13 +70,13 @@ it('serves normally again once DynamoDB is back, with every committed write inta
   proxy.mode = 'throttle';
   expectError(await invoke(handlers.listActors, { token: producer }), 503);
   proxy.mode = 'pass';
-  const actor = await newActor();
+  const actor = await newActor(producer);
   expect((await invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer })).status).toBe(200);
   expect(await integrityProblems()).toEqual([]);
 });
 
 it('survives a flapping database: whatever was answered 2xx is stored, and nothing is half-written', async () => {
-  const actors = await Promise.all(Array.from({ length: 4 }, () => newActor()));
+  const actors = await Promise.all(Array.from({ length: 4 }, () => newActor(producer)));
   const movie = (await invoke(handlers.createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Flap'), release_date: '2000-01-01' } })).body.movie;
   const modes: FaultMode[] = ['pass', 'throttle', 'pass', 'refuse', 'pass', 'server-error'];
   const flapping = setInterval(() => {
