@@ -4,6 +4,7 @@
  * one the document does not describe fails the test that made the call.
  */
 import { checkContract } from './contract';
+import { parseBody, type Result } from './result';
 
 export const apiUrl = (): string => process.env.ENSEMBLE_API_URL!;
 
@@ -14,13 +15,7 @@ export interface ApiCall {
   headers?: Record<string, string>;
 }
 
-export interface ApiResult {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-export const api = async (path: string, call: ApiCall = {}): Promise<ApiResult> => {
+export const api = async (path: string, call: ApiCall = {}): Promise<Result> => {
   const headers: Record<string, string> = { ...call.headers };
   if (call.token !== undefined) headers.authorization = `Bearer ${call.token}`;
   let body: string | undefined;
@@ -32,13 +27,14 @@ export const api = async (path: string, call: ApiCall = {}): Promise<ApiResult> 
   const response = await fetch(`${apiUrl()}${path}`, { method, headers, body });
   const text = await response.text();
   checkContract({ method, path, status: response.status, headers: response.headers, text });
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text (the docs page)
+  // fetch hands names over lower-cased and joins a repeated header into one value, all but
+  // set-cookie (which the API never sends): a repeat is joined here the same way.
+  const answered: Record<string, string> = {};
+  for (const [name, value] of response.headers) {
+    const earlier = answered[name];
+    answered[name] = earlier === undefined ? value : `${earlier}, ${value}`;
   }
-  return { status: response.status, headers: response.headers, body: parsed };
+  return { status: response.status, headers: answered, body: parseBody(text) };
 };
 
 /** Unique, valid names so that test files never collide in the shared database. */

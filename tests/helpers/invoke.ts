@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { lowerCaseNames, parseBody, type Result } from './result';
 
 export interface InvokeRequest {
   method?: string;
@@ -15,15 +16,9 @@ export interface InvokeRequest {
   body?: unknown;
 }
 
-export interface InvokeResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: any;
-}
-
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
-export const invoke = async (handler: Handler, request: InvokeRequest = {}): Promise<InvokeResult> => {
+export const invoke = async (handler: Handler, request: InvokeRequest = {}): Promise<Result> => {
   const headers: Record<string, string> = { ...request.headers };
   if (request.token !== undefined) headers.authorization = `Bearer ${request.token}`;
   let body: string | undefined;
@@ -54,21 +49,5 @@ export const invoke = async (handler: Handler, request: InvokeRequest = {}): Pro
     getRemainingTimeInMillis: () => 10_000,
   } as unknown as Context;
   const response = (await handler(event, context)) as { statusCode: number; headers: Record<string, string>; body: string };
-  let parsed: unknown = response.body;
-  try {
-    parsed = JSON.parse(response.body);
-  } catch {
-    // leave non-JSON bodies as text
-  }
-  return { statusCode: response.statusCode, headers: response.headers, body: parsed };
-};
-
-/** Asserts the README §5 error shape and returns the body for further checks. */
-export const expectError = (result: { statusCode?: number; status?: number; body: any }, status: number) => {
-  expect(result.statusCode ?? result.status).toBe(status);
-  expect(result.body).toEqual(
-    expect.objectContaining({ success: false, error: status, message: expect.any(String), request_id: expect.any(String) }),
-  );
-  expect(JSON.stringify(result.body)).not.toMatch(/ensemble-test|stack|Exception|at \w+ \(/);
-  return result.body;
+  return { status: response.statusCode, headers: lowerCaseNames(response.headers), body: parseBody(response.body) };
 };

@@ -12,9 +12,10 @@
 import fc from 'fast-check';
 import { ulid } from 'ulid';
 import { ageOn, todayUtc } from '../../lib/domain/dates';
-import { api, type ApiResult } from '../helpers/api';
+import { api } from '../helpers/api';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { Model } from '../helpers/model';
+import { type Result } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let token: string;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   token = await roleToken('executive-producer');
 });
 
-const expectErrorShape = (response: ApiResult) => {
+const expectErrorShape = (response: Result) => {
   expect(response.body).toEqual(
     expect.objectContaining({ success: false, error: response.status, message: expect.any(String), request_id: expect.any(String) }),
   );
@@ -86,7 +87,7 @@ const patchStatus = <R>(invalid: boolean, current: R | undefined, ifMatch: strin
   invalid ? 422 : current === undefined ? 404 : ifMatch === 'stale' ? 412 : rest(current);
 
 /** Runs one command, returning the status the model predicts and the response. */
-const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{ expected: number; response: ApiResult }> => {
+const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{ expected: number; response: Result }> => {
   const actorIds = [...model.actors.keys()];
   const movieIds = [...model.movies.keys()];
   const choose = (ids: string[], n: number) => (ids.length === 0 ? ulid() : ids[n % ids.length]!);

@@ -103,7 +103,7 @@ it.each(cases)('%s as %s', async (_name, caller, route) => {
   const expected = expectedStatus(route, caller, request.success);
   expect({ status: response.status, body: response.body }).toEqual({ status: expected, body: expect.anything() });
   if (expected === 401) {
-    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers['www-authenticate']).toBe('Bearer');
     expect(response.body).toMatchObject({ success: false, error: 401, request_id: expect.any(String) });
   } else if (expected === 403) {
     expect(response.body).toMatchObject({ success: false, error: 403, message: expect.stringContaining(contractOf(route).permission!) });

@@ -4,7 +4,8 @@
  * decided from its claims before any JWKS fetch; only a token that claims to
  * be ours, and so needs the tenant's keys, is a 503.
  */
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { customToken, roleToken } from '../helpers/tokens';
 
 const TENANT = '127.0.0.1:9';
@@ -26,7 +27,7 @@ describe('Auth0 mode with the tenant unreachable', () => {
   it('answers a local development token with 401, not 503', async () => {
     const result = await invoke(listActors, { token: await roleToken('casting-assistant') });
     expectError(result, 401);
-    expect(result.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+    expect(result.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
 
   it('answers a token of our tenant for another API with 401', async () => {
@@ -38,6 +39,6 @@ describe('Auth0 mode with the tenant unreachable', () => {
     const token = await customToken({ permissions: ['get:actors'], claims: { iss: `https://${TENANT}/`, aud: AUDIENCE } });
     const result = await invoke(listActors, { token });
     expectError(result, 503);
-    expect(result.headers['Retry-After']).toBe('5');
+    expect(result.headers['retry-after']).toBe('5');
   });
 });

@@ -10,19 +10,16 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableE
 import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
-import { handler as listActors } from '../../functions/actors/list';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as deleteMovie } from '../../functions/movies/delete';
-import { handler as listMovies } from '../../functions/movies/list';
 import { uniqueName } from '../helpers/api';
 import { contentionStats, startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { newActor, total } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
-import { invoke, type InvokeResult } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { statusCounts } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
-
-const statuses = (results: InvokeResult[]) =>
-  results.reduce<Record<number, number>>((counts, { statusCode }) => ({ ...counts, [statusCode]: (counts[statusCode] ?? 0) + 1 }), {});
 
 describe('the contention emulation itself', () => {
   const table = `contention-${process.pid}`;
@@ -110,27 +107,27 @@ describe('the API under real contention', () => {
   const newActorBody = () => ({ name: uniqueName('Importer'), gender: 'female', birth_date: '1980-04-04' });
 
   it('creates every one of 32 concurrent actors with distinct names: no 5xx, exact total', async () => {
-    const before = (await invoke(listActors, { token: producer })).body.total;
+    const before = await total('actors', producer);
     const results = await Promise.all(Array.from({ length: 32 }, () => invoke(createActor, { method: 'POST', token: producer, body: newActorBody() })));
-    expect(statuses(results)).toEqual({ 201: 32 });
-    expect((await invoke(listActors, { token: producer })).body.total).toBe(before + 32);
+    expect(statusCounts(results)).toEqual({ 201: 32 });
+    expect(await total('actors', producer)).toBe(before + 32);
     expect(await integrityProblems()).toEqual([]);
   });
 
   it('creates every one of 32 concurrent movies and deletes them all concurrently: no 5xx, exact total', async () => {
-    const before = (await invoke(listMovies, { token: producer })).body.total;
+    const before = await total('movies', producer);
     const created = await Promise.all(
       Array.from({ length: 32 }, () =>
         invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Import'), release_date: '2001-01-01' } }),
       ),
     );
-    expect(statuses(created)).toEqual({ 201: 32 });
-    expect((await invoke(listMovies, { token: producer })).body.total).toBe(before + 32);
+    expect(statusCounts(created)).toEqual({ 201: 32 });
+    expect(await total('movies', producer)).toBe(before + 32);
     const deleted = await Promise.all(
       created.map((result) => invoke(deleteMovie, { method: 'DELETE', pathParameters: { id: result.body.movie.id }, token: producer })),
     );
-    expect(statuses(deleted)).toEqual({ 200: 32 });
-    expect((await invoke(listMovies, { token: producer })).body.total).toBe(before);
+    expect(statusCounts(deleted)).toEqual({ 200: 32 });
+    expect(await total('movies', producer)).toBe(before);
     expect(await integrityProblems()).toEqual([]);
   });
 
@@ -138,18 +135,18 @@ describe('the API under real contention', () => {
     const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Shared cast'), release_date: '2002-02-02' } })).body.movie;
     const actors: any[] = [];
     for (let i = 0; i < 32; i += 1) {
-      const actor = (await invoke(createActor, { method: 'POST', token: producer, body: newActorBody() })).body.actor;
-      expect((await invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })).statusCode).toBe(200);
+      const actor = await newActor(producer);
+      expect((await invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })).status).toBe(200);
       actors.push(actor);
     }
-    const before = (await invoke(listActors, { token: producer })).body.total;
+    const before = await total('actors', producer);
     const deleted = await Promise.all(actors.map((actor) => invoke(deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer })));
     // Every delete rewrites the one movie: that is the single-record contention that may answer 503 + Retry-After.
-    for (const result of deleted) expect([200, 503]).toContain(result.statusCode);
-    for (const result of deleted.filter((r) => r.statusCode === 503)) expect(result.headers['Retry-After']).toMatch(/^\d+$/);
-    const succeeded = deleted.filter((result) => result.statusCode === 200).length;
+    for (const result of deleted) expect([200, 503]).toContain(result.status);
+    for (const result of deleted.filter((r) => r.status === 503)) expect(result.headers['retry-after']).toMatch(/^\d+$/);
+    const succeeded = deleted.filter((result) => result.status === 200).length;
     process.stdout.write(`contention: ${succeeded}/32 deletes of actors sharing one movie succeeded, ${32 - succeeded} answered 503\n`);
-    expect((await invoke(listActors, { token: producer })).body.total).toBe(before - succeeded);
+    expect(await total('actors', producer)).toBe(before - succeeded);
     expect(await integrityProblems()).toEqual([]);
   });
 

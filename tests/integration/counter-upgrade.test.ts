@@ -8,9 +8,9 @@ import { ulid } from 'ulid';
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
 import { handler as getActor } from '../../functions/actors/get';
-import { handler as listActors } from '../../functions/actors/list';
 import { comparableText, searchWords } from '../../lib/domain/text';
 import { uniqueName } from '../helpers/api';
+import { total } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
 import { localDocuments } from '../helpers/local-db';
 import { invoke } from '../helpers/invoke';
@@ -47,20 +47,19 @@ const writeOldLayoutActor = async (table: string, name: string): Promise<string>
 it('keeps total exact across an upgrade from the single counter, with no migration step', async () => {
   const producer = await roleToken('executive-producer');
   const table = process.env.ACTORS_TABLE!;
-  const total = async () => (await invoke(listActors, { token: producer })).body.total as number;
-  const before = await total();
+  const before = await total('actors', producer);
   const oldIds = [];
   for (let i = 0; i < 3; i += 1) oldIds.push(await writeOldLayoutActor(table, uniqueName('Old Layout')));
-  expect(await total()).toBe(before + 3);
-  expect((await invoke(getActor, { pathParameters: { id: oldIds[0]! }, token: producer })).statusCode).toBe(200);
+  expect(await total('actors', producer)).toBe(before + 3);
+  expect((await invoke(getActor, { pathParameters: { id: oldIds[0]! }, token: producer })).status).toBe(200);
 
   const created = await invoke(createActor, { method: 'POST', token: producer, body: { name: uniqueName('New Layout'), gender: 'male', birth_date: '1980-01-01' } });
-  expect(created.statusCode).toBe(201);
-  expect(await total()).toBe(before + 4);
+  expect(created.status).toBe(201);
+  expect(await total('actors', producer)).toBe(before + 4);
 
   for (const id of oldIds) {
-    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id }, token: producer })).statusCode).toBe(200);
+    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id }, token: producer })).status).toBe(200);
   }
-  expect(await total()).toBe(before + 1);
+  expect(await total('actors', producer)).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);
 });

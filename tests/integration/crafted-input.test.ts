@@ -13,7 +13,8 @@ import { handler as listMovies } from '../../functions/movies/list';
 import { handler as updateMovie } from '../../functions/movies/update';
 import { encodeCursor } from '../../lib/data/cursor';
 import { integrityProblems } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let producer: string;
@@ -36,17 +37,17 @@ describe('text that grows under Unicode normalisation', () => {
     const prefix = tag();
     const name = `${prefix} ${SQUARE_APAATO.repeat(190)}`;
     const created = await postActor({ name, gender: SQUARE_APAATO.repeat(50), birth_date: '1980-01-01' });
-    expect(created.statusCode).toBe(201);
+    expect(created.status).toBe(201);
     expect(created.body.actor.name).toBe(name);
     expectError(await postActor({ name: name.toUpperCase(), gender: 'x', birth_date: '1981-01-01' }), 409);
     const found = await searchActors(`${prefix} ${SQUARE_APAATO.repeat(5)}`);
-    expect(found.statusCode).toBe(200);
+    expect(found.status).toBe(200);
     expect(found.body.actors.map((actor: { id: string }) => actor.id)).toEqual([created.body.actor.id]);
   });
 
   it('renames an actor to such a name, and back', async () => {
     const created = await postActor({ name: `${tag()} short`, gender: 'x', birth_date: '1980-01-01' });
-    expect(created.statusCode).toBe(201);
+    expect(created.status).toBe(201);
     const long = `${tag()}${SALLALLAHOU.repeat(190)}`;
     const renamed = await invoke(updateActor, {
       method: 'PATCH',
@@ -54,23 +55,23 @@ describe('text that grows under Unicode normalisation', () => {
       pathParameters: { id: created.body.actor.id },
       body: { name: long },
     });
-    expect(renamed.statusCode).toBe(200);
+    expect(renamed.status).toBe(200);
     expect(renamed.body.actor.name).toBe(long);
   });
 
   it('creates a movie whose title is 200 expanding characters, and refuses the same title and date again with a 409', async () => {
     const title = `${tag()} ${SQUARE_APAATO.repeat(190)}`;
     const created = await postMovie({ title, release_date: '2001-01-01' });
-    expect(created.statusCode).toBe(201);
+    expect(created.status).toBe(201);
     expectError(await postMovie({ title: ` ${title} `, release_date: '2001-01-01' }), 409);
-    expect((await postMovie({ title, release_date: '2001-01-02' })).statusCode).toBe(201);
+    expect((await postMovie({ title, release_date: '2001-01-02' })).status).toBe(201);
     const renamed = await invoke(updateMovie, {
       method: 'PATCH',
       token: producer,
       pathParameters: { id: created.body.movie.id },
       body: { title: `${tag()} ${SALLALLAHOU.repeat(190)}` },
     });
-    expect(renamed.statusCode).toBe(200);
+    expect(renamed.status).toBe(200);
   });
 
   it.each([
@@ -83,9 +84,9 @@ describe('text that grows under Unicode normalisation', () => {
   ])('answers any search q (%s) with 200, or 400 when it has no letter or digit', async (_what, q) => {
     const expected = /[\p{L}\p{N}]/u.test(q) ? 200 : 400;
     const result = await searchActors(q);
-    expect(result.statusCode).toBe(expected);
+    expect(result.status).toBe(expected);
     const movies = await invoke(listMovies, { token: producer, query: { q } });
-    expect(movies.statusCode).toBe(expected);
+    expect(movies.status).toBe(expected);
     if (expected === 400) expect(expectError(movies, 400).details).toEqual([{ field: 'q', message: 'must contain a letter or digit' }]);
   });
 
@@ -113,7 +114,7 @@ describe('cursors', () => {
     expect(onMovies.details).toEqual([{ field: 'cursor', message: expect.any(String) }]);
     expectError(await invoke(listActors, { token: producer, query: { cursor: moviesPage.body.next_cursor } }), 400);
     // Each still continues its own list.
-    expect((await invoke(listActors, { token: producer, query: { cursor: actorsPage.body.next_cursor } })).statusCode).toBe(200);
+    expect((await invoke(listActors, { token: producer, query: { cursor: actorsPage.body.next_cursor } })).status).toBe(200);
   });
 
   // A cursor signed with the key of this process (the local fallback): someone who knows the key can sign

@@ -13,9 +13,11 @@ import { handler as createMovie } from '../../functions/movies/create';
 import { readDataConfig } from '../../lib/config';
 import { openStore, useStore, type Store } from '../../lib/data/store';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy';
+import { newActor } from '../helpers/fixtures';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { uniqueName } from '../helpers/api';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let proxy: FaultProxy;
@@ -40,12 +42,9 @@ afterEach(() => {
   proxy.mode = 'pass';
 });
 
-const newActor = async (): Promise<any> =>
-  (await invoke(handlers.createActor, { method: 'POST', token: producer, body: { name: uniqueName('Fault'), gender: 'f', birth_date: '1970-07-07' } })).body.actor;
-
 describe.each<FaultMode>(['refuse', 'stall', 'throttle', 'server-error'])('when DynamoDB is %s', (mode) => {
   it('answers reads and writes with 503 + Retry-After, leaks nothing, and writes nothing', async () => {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movie = (await invoke(handlers.createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Fault'), release_date: '2000-01-01' } })).body.movie;
     const before = await snapshot();
     proxy.mode = mode;
@@ -58,7 +57,7 @@ describe.each<FaultMode>(['refuse', 'stall', 'throttle', 'server-error'])('when 
     ]);
     for (const result of results) {
       const body = expectError(result, 503);
-      expect(result.headers['Retry-After']).toMatch(/^\d+$/);
+      expect(result.headers['retry-after']).toMatch(/^\d+$/);
       expect(body.message).not.toMatch(/dynamo|throttl|ECONN|socket|timeout|ensemble-/i);
     }
     proxy.mode = 'pass';
@@ -71,13 +70,13 @@ it('serves normally again once DynamoDB is back, with every committed write inta
   proxy.mode = 'throttle';
   expectError(await invoke(handlers.listActors, { token: producer }), 503);
   proxy.mode = 'pass';
-  const actor = await newActor();
-  expect((await invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer })).statusCode).toBe(200);
+  const actor = await newActor(producer);
+  expect((await invoke(handlers.getActor, { pathParameters: { id: actor.id }, token: producer })).status).toBe(200);
   expect(await integrityProblems()).toEqual([]);
 });
 
 it('survives a flapping database: whatever was answered 2xx is stored, and nothing is half-written', async () => {
-  const actors = await Promise.all(Array.from({ length: 4 }, () => newActor()));
+  const actors = await Promise.all(Array.from({ length: 4 }, () => newActor(producer)));
   const movie = (await invoke(handlers.createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Flap'), release_date: '2000-01-01' } })).body.movie;
   const modes: FaultMode[] = ['pass', 'throttle', 'pass', 'refuse', 'pass', 'server-error'];
   const flapping = setInterval(() => {
@@ -91,11 +90,11 @@ it('survives a flapping database: whatever was answered 2xx is stored, and nothi
   ]);
   clearInterval(flapping);
   proxy.mode = 'pass';
-  for (const result of results) expect([200, 201, 503]).toContain(result.statusCode);
+  for (const result of results) expect([200, 201, 503]).toContain(result.status);
   const { actors: stored, movies } = await snapshot();
-  for (const result of results.filter((r) => r.statusCode === 201)) expect(stored.has(result.body.actor.id)).toBe(true);
+  for (const result of results.filter((r) => r.status === 201)) expect(stored.has(result.body.actor.id)).toBe(true);
   for (const [i, result] of results.slice(0, actors.length).entries()) {
-    if (result.statusCode === 200) expect(movies.get(movie.id)!.actor_ids.has(actors[i].id)).toBe(true);
+    if (result.status === 200) expect(movies.get(movie.id)!.actor_ids.has(actors[i].id)).toBe(true);
   }
   expect(await integrityProblems()).toEqual([]);
 }, 60_000);

@@ -1,11 +1,11 @@
 /** POST with Idempotency-Key: one record per key, whatever the retries do and however they race. */
 import { handler as createActor } from '../../functions/actors/create';
-import { handler as listActors } from '../../functions/actors/list';
 import { handler as createMovie } from '../../functions/movies/create';
-import { handler as listMovies } from '../../functions/movies/list';
 import { uniqueName } from '../helpers/api';
+import { total } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { store } from '../../lib/data/store';
@@ -22,8 +22,6 @@ beforeAll(async () => {
 });
 afterAll(() => db.destroy());
 
-const actorTotal = async () => (await invoke(listActors, { token: producer })).body.total;
-const movieTotal = async () => (await invoke(listMovies, { token: producer })).body.total;
 const postActor = (body: unknown, key: string | undefined, token = producer) =>
   invoke(createActor, { method: 'POST', token, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
 const newKey = () => `key-${uniqueName('').trim().replace(/\s/g, '')}`;
@@ -31,35 +29,35 @@ const actorBody = () => ({ name: uniqueName('Idem'), gender: 'f', birth_date: '1
 
 it('replays the first response for a retry with the same key and body, creating nothing new', async () => {
   const [key, body] = [newKey(), actorBody()];
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   const first = await postActor(body, key);
-  expect(first.statusCode).toBe(201);
-  expect(first.headers['Idempotent-Replayed']).toBeUndefined();
+  expect(first.status).toBe(201);
+  expect(first.headers['idempotent-replayed']).toBeUndefined();
   const retry = await postActor(body, key);
-  expect(retry.statusCode).toBe(201);
-  expect(retry.headers['Idempotent-Replayed']).toBe('true');
+  expect(retry.status).toBe(201);
+  expect(retry.headers['idempotent-replayed']).toBe('true');
   expect(retry.body).toEqual(first.body);
-  expect(retry.headers.Location).toBe(first.headers.Location);
-  expect(await actorTotal()).toBe(before + 1);
+  expect(retry.headers.location).toBe(first.headers.location);
+  expect(await total('actors', producer)).toBe(before + 1);
 });
 
 it('answers 422 when the same key comes with a different body, and writes nothing', async () => {
   const key = newKey();
-  expect((await postActor(actorBody(), key)).statusCode).toBe(201);
-  const before = await actorTotal();
+  expect((await postActor(actorBody(), key)).status).toBe(201);
+  const before = await total('actors', producer);
   const error = expectError(await postActor(actorBody(), key), 422);
   expect(error.details).toEqual([{ field: 'Idempotency-Key', message: expect.stringContaining('another body') }]);
-  expect(await actorTotal()).toBe(before);
+  expect(await total('actors', producer)).toBe(before);
 });
 
 it('creates exactly one record when 20 retries with one key race', async () => {
   const [key, body] = [newKey(), actorBody()];
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   const results = await Promise.all(Array.from({ length: 20 }, () => postActor(body, key)));
-  expect(results.map((result) => result.statusCode)).toEqual(Array(20).fill(201));
+  expect(results.map((result) => result.status)).toEqual(Array(20).fill(201));
   expect(new Set(results.map((result) => result.body.actor.id)).size).toBe(1);
-  expect(results.filter((result) => result.headers['Idempotent-Replayed'] !== 'true')).toHaveLength(1);
-  expect(await actorTotal()).toBe(before + 1);
+  expect(results.filter((result) => result.headers['idempotent-replayed'] !== 'true')).toHaveLength(1);
+  expect(await total('actors', producer)).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -68,32 +66,32 @@ it('keeps keys apart per caller and per operation', async () => {
   const other = await customToken({ permissions: ['post:actors', 'post:movies'], subject: 'auth0|someone-else' });
   const mine = await postActor(actorBody(), key);
   const theirs = await postActor(actorBody(), key, other);
-  expect([mine.statusCode, theirs.statusCode]).toEqual([201, 201]);
+  expect([mine.status, theirs.status]).toEqual([201, 201]);
   expect(theirs.body.actor.id).not.toBe(mine.body.actor.id);
-  const before = await movieTotal();
+  const before = await total('movies', producer);
   const movie = await invoke(createMovie, {
     method: 'POST',
     token: producer,
     body: { title: uniqueName('Idem movie'), release_date: '2003-03-03' },
     headers: { 'idempotency-key': key },
   });
-  expect(movie.statusCode).toBe(201);
-  expect(await movieTotal()).toBe(before + 1);
+  expect(movie.status).toBe(201);
+  expect(await total('movies', producer)).toBe(before + 1);
 });
 
 it('does not remember a failed request: a retry after fixing the conflict goes through', async () => {
   const key = newKey();
   const body = actorBody();
-  expect((await postActor(body, undefined)).statusCode).toBe(201);
+  expect((await postActor(body, undefined)).status).toBe(201);
   expectError(await postActor(body, key), 409);
   const fixed = { ...body, name: `${body.name} II` };
-  expect((await postActor(fixed, key)).statusCode).toBe(201);
+  expect((await postActor(fixed, key)).status).toBe(201);
 });
 
 it.each(['', 'x'.repeat(256), 'has space', 'tab\there', 'ünïcode'])('answers a malformed key %j with 400', async (key) => {
-  const before = await actorTotal();
+  const before = await total('actors', producer);
   expectError(await postActor(actorBody(), key), 400);
-  expect(await actorTotal()).toBe(before);
+  expect(await total('actors', producer)).toBe(before);
 });
 
 it('creates exactly one movie, cast on both sides once, when 15 retries with one key race', async () => {
@@ -103,8 +101,8 @@ it('creates exactly one movie, cast on both sides once, when 15 retries with one
   const results = await Promise.all(
     Array.from({ length: 15 }, () => invoke(createMovie, { method: 'POST', token: producer, body, headers: { 'idempotency-key': key } })),
   );
-  expect(new Set(results.map((result) => `${result.statusCode} ${result.body.movie?.id}`)).size).toBe(1);
-  expect(results[0]!.statusCode).toBe(201);
+  expect(new Set(results.map((result) => `${result.status} ${result.body.movie?.id}`)).size).toBe(1);
+  expect(results[0]!.status).toBe(201);
   const { snapshot } = await import('../helpers/integrity');
   const { actors } = await snapshot();
   expect([...actors.get(actor.id)!.movie_ids]).toEqual([results[0]!.body.movie.id]);
@@ -147,7 +145,7 @@ describe('what a claim keeps', () => {
       expect(JSON.stringify(claim)).not.toContain(value);
     }
     const retry = await postActor(body, key);
-    expect(retry.headers['Idempotent-Replayed']).toBe('true');
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
   });
 
@@ -158,7 +156,7 @@ describe('what a claim keeps', () => {
     const send = () => invoke(createMovie, { method: 'POST', token: producer, body, headers: { 'idempotency-key': key } });
     const first = await send();
     const retry = await send();
-    expect(retry.headers['Idempotent-Replayed']).toBe('true');
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body).toEqual(first.body);
     expect(retry.body.movie.actor_ids).toEqual([actor.id]);
   });
@@ -171,8 +169,8 @@ describe('what a claim keeps', () => {
       new UpdateCommand({ TableName: tables.actors, Key: { pk: claim.pk }, UpdateExpression: 'SET expires_at = :past', ExpressionAttributeValues: { ':past': Math.floor(Date.now() / 1000) - 1 } }),
     );
     const retry = await postActor({ ...body, name: `${body.name} again` }, key);
-    expect(retry.statusCode).toBe(201);
-    expect(retry.headers['Idempotent-Replayed']).toBeUndefined();
+    expect(retry.status).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
     expect(retry.body.actor.id).not.toBe(first.body.actor.id);
   });
 
@@ -186,7 +184,7 @@ describe('what a claim keeps', () => {
       new PutCommand({ TableName: tables.actors, Item: { pk, fingerprint: legacyFingerprint, result: record, expires_at: Math.floor(Date.now() / 1000) + 3600 } }),
     );
     const retry = await postActor(body, key);
-    expect(retry.headers['Idempotent-Replayed']).toBe('true');
+    expect(retry.headers['idempotent-replayed']).toBe('true');
     expect(retry.body.actor).toEqual(created);
     expectError(await postActor({ ...body, gender: 'other' }, key), 422);
   });

@@ -4,15 +4,16 @@
  * others are being inserted), search finds words by prefix and follows
  * renames and deletes, filters are exact, and `total` stays exact.
  */
-import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
 import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as listMovies } from '../../functions/movies/list';
 import { ageOn, todayUtc } from '../../lib/domain/dates';
+import { newActor, total } from '../helpers/fixtures';
 import { snapshot } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 import { ulid } from 'ulid';
 
@@ -24,19 +25,13 @@ beforeAll(async () => {
 /** A word no other test uses, so searches see only this test's records. */
 const tag = () => `t${ulid().slice(-8).toLowerCase()}`;
 
-const newActor = async (name: string, extra: Record<string, string> = {}) => {
-  const result = await invoke(createActor, { method: 'POST', token: producer, body: { name, gender: 'female', birth_date: '1980-01-01', ...extra } });
-  expect(result.statusCode).toBe(201);
-  return result.body.actor;
-};
-
 const pageThrough = async (handler: typeof listActors, key: 'actors' | 'movies', query: Record<string, string>, whileReading?: () => Promise<unknown>) => {
   const seen: any[] = [];
   let cursor: string | null = null;
   let pages = 0;
   do {
     const result = await invoke(handler, { token: producer, query: { ...query, ...(cursor === null ? {} : { cursor }) } });
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body[key].length).toBeLessThanOrEqual(Number(query.limit ?? 20));
     seen.push(...result.body[key]);
     cursor = result.body.next_cursor;
@@ -53,10 +48,13 @@ describe('paging', () => {
   it('returns every actor exactly once, newest first, while others are being inserted', async () => {
     const word = tag();
     const originals = [];
-    for (let i = 0; i < 23; i += 1) originals.push(await newActor(`Pager ${word} ${i}`));
+    for (let i = 0; i < 23; i += 1) originals.push(await newActor(producer, { name: `Pager ${word} ${i}` }));
     let inserted = 0;
     const seen = await pageThrough(listActors, 'actors', { limit: '4' }, async () => {
-      await Promise.all([newActor(`Pager ${word} late ${inserted++}`), newActor(`Pager ${word} late ${inserted++}`)]);
+      await Promise.all([
+        newActor(producer, { name: `Pager ${word} late ${inserted++}` }),
+        newActor(producer, { name: `Pager ${word} late ${inserted++}` }),
+      ]);
     });
     const seenIds = ids(seen);
     expect(new Set(seenIds).size).toBe(seenIds.length);
@@ -67,9 +65,9 @@ describe('paging', () => {
   it('returns every search match exactly once while matching records are being inserted', async () => {
     const word = tag();
     const originals = [];
-    for (let i = 0; i < 17; i += 1) originals.push(await newActor(`${word}${i % 3 === 0 ? 'x' : ''} Searcher ${i}`));
+    for (let i = 0; i < 17; i += 1) originals.push(await newActor(producer, { name: `${word}${i % 3 === 0 ? 'x' : ''} Searcher ${i}` }));
     let inserted = 0;
-    const seen = await pageThrough(listActors, 'actors', { limit: '3', q: word }, () => newActor(`${word} Inserted ${inserted++}`));
+    const seen = await pageThrough(listActors, 'actors', { limit: '3', q: word }, () => newActor(producer, { name: `${word} Inserted ${inserted++}` }));
     const seenIds = ids(seen);
     expect(new Set(seenIds).size).toBe(seenIds.length);
     for (const actor of originals) expect(seenIds).toContain(actor.id);
@@ -77,15 +75,15 @@ describe('paging', () => {
 
   it('keeps each record once when several of its words match the query', async () => {
     const word = tag();
-    const actor = await newActor(`${word}a ${word}b ${word}c`);
+    const actor = await newActor(producer, { name: `${word}a ${word}b ${word}c` });
     const seen = await pageThrough(listActors, 'actors', { limit: '1', q: word });
     expect(ids(seen)).toEqual([actor.id]);
   });
 
   it('rejects a tampered cursor with 400', async () => {
     const word = tag();
-    await newActor(`${word} One`);
-    await newActor(`${word} Two`);
+    await newActor(producer, { name: `${word} One` });
+    await newActor(producer, { name: `${word} Two` });
     const first = await invoke(listActors, { token: producer, query: { limit: '1', q: word } });
     const cursor: string = first.body.next_cursor;
     const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
@@ -96,8 +94,8 @@ describe('paging', () => {
 describe('search', () => {
   it('matches the start of any word, ignoring case and accents, and every word of q', async () => {
     const word = tag();
-    const hanks = await newActor(`Tom ${word}Hanks`);
-    const cruz = await newActor(`Penélope ${word}Cruz`);
+    const hanks = await newActor(producer, { name: `Tom ${word}Hanks` });
+    const cruz = await newActor(producer, { name: `Penélope ${word}Cruz` });
     const search = async (q: string) => ids((await invoke(listActors, { token: producer, query: { q } })).body.actors);
     expect(await search(`${word}han`)).toEqual([hanks.id]);
     expect(await search(`${word.toUpperCase()}HAN`)).toEqual([hanks.id]);
@@ -109,7 +107,7 @@ describe('search', () => {
 
   it('follows renames and deletes', async () => {
     const word = tag();
-    const actor = await newActor(`${word}alpha Person`);
+    const actor = await newActor(producer, { name: `${word}alpha Person` });
     const search = async (q: string) => ids((await invoke(listActors, { token: producer, query: { q } })).body.actors);
     expect(await search(`${word}alpha`)).toEqual([actor.id]);
     await invoke(updateActor, { method: 'PATCH', pathParameters: { id: actor.id }, token: producer, body: { name: `${word}beta Person` } });
@@ -138,10 +136,10 @@ describe('filters', () => {
     };
     const gender = `g${word}`;
     const people = [
-      await newActor(`${word} A`, { gender, birth_date: born(30, 0) }),
-      await newActor(`${word} B`, { gender, birth_date: born(30, 1) }),
-      await newActor(`${word} C`, { gender: gender.toUpperCase(), birth_date: born(41, -1) }),
-      await newActor(`${word} D`, { gender, birth_date: born(42, 0) }),
+      await newActor(producer, { name: `${word} A`, gender, birth_date: born(30, 0) }),
+      await newActor(producer, { name: `${word} B`, gender, birth_date: born(30, 1) }),
+      await newActor(producer, { name: `${word} C`, gender: gender.toUpperCase(), birth_date: born(41, -1) }),
+      await newActor(producer, { name: `${word} D`, gender, birth_date: born(42, 0) }),
     ];
     const ages = people.map((person) => ageOn(person.birth_date, today));
     const within = (min: number, max: number) => people.filter((_, i) => ages[i]! >= min && ages[i]! <= max).map((p) => p.id).sort();
@@ -165,12 +163,12 @@ describe('filters', () => {
 describe('total', () => {
   it('stays exact under concurrent creates and deletes', async () => {
     const word = tag();
-    const doomed = await Promise.all(Array.from({ length: 10 }, (_, i) => newActor(`${word} Doomed ${i}`)));
+    const doomed = await Promise.all(Array.from({ length: 10 }, (_, i) => newActor(producer, { name: `${word} Doomed ${i}` })));
     await Promise.all([
       ...doomed.map((actor) => invoke(deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer })),
-      ...Array.from({ length: 10 }, (_, i) => newActor(`${word} Fresh ${i}`)),
+      ...Array.from({ length: 10 }, (_, i) => newActor(producer, { name: `${word} Fresh ${i}` })),
     ]);
     const { actors } = await snapshot();
-    expect((await invoke(listActors, { token: producer })).body.total).toBe(actors.size);
+    expect(await total('actors', producer)).toBe(actors.size);
   });
 });

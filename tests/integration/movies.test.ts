@@ -1,18 +1,16 @@
 /** Movie and cast handlers in-process: both sides of the cast always agree. */
-import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
-import { handler as getActor } from '../../functions/actors/get';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as getMovieCast } from '../../functions/movies/cast';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as deleteMovie } from '../../functions/movies/delete';
-import { handler as getMovie } from '../../functions/movies/get';
-import { handler as listMovies } from '../../functions/movies/list';
 import { handler as removeMovieActor } from '../../functions/movies/remove-actor';
 import { handler as updateMovie } from '../../functions/movies/update';
 import { uniqueName } from '../helpers/api';
+import { actorNow, MISSING_ID, movieNow, newActor, total } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let producer: string;
@@ -23,12 +21,6 @@ afterEach(async () => {
   expect(await integrityProblems()).toEqual([]);
 });
 
-const MISSING = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-
-const newActor = async (): Promise<any> =>
-  (await invoke(createActor, { method: 'POST', token: producer, body: { name: uniqueName('Cast'), gender: 'male', birth_date: '1975-03-03' } })).body.actor;
-const actorNow = async (id: string): Promise<any> => (await invoke(getActor, { pathParameters: { id }, token: producer })).body.actor;
-const movieNow = async (id: string): Promise<any> => (await invoke(getMovie, { pathParameters: { id }, token: producer })).body.movie;
 const create = (body: unknown) => invoke(createMovie, { method: 'POST', token: producer, body });
 const patch = (id: string, body: unknown, headers?: Record<string, string>) =>
   invoke(updateMovie, { method: 'PATCH', pathParameters: { id }, token: producer, body, headers });
@@ -36,19 +28,18 @@ const addCast = (id: string, actorId: string, headers?: Record<string, string>) 
   invoke(addMovieActor, { method: 'PUT', pathParameters: { id, actor_id: actorId }, token: producer, headers });
 const removeCast = (id: string, actorId: string, headers?: Record<string, string>) =>
   invoke(removeMovieActor, { method: 'DELETE', pathParameters: { id, actor_id: actorId }, token: producer, headers });
-const total = async (): Promise<number> => (await invoke(listMovies, { token: producer })).body.total;
 const validMovie = (extra: Record<string, unknown> = {}) => ({ title: uniqueName('Movie'), release_date: '2001-09-14', ...extra });
 
 describe('creating a movie', () => {
   it('creates it with its cast, and lists it in each actor\'s movie_ids', async () => {
-    const [a, b] = [await newActor(), await newActor()];
+    const [a, b] = [await newActor(producer), await newActor(producer)];
     const result = await create(validMovie({ actor_ids: [b.id, a.id] }));
-    expect(result.statusCode).toBe(201);
+    expect(result.status).toBe(201);
     const movie = result.body.movie;
     expect(movie).toMatchObject({ actor_ids: [a.id, b.id].sort(), version: 1 });
-    expect(result.headers.Location).toBe(`/api/v1/movies/${movie.id}`);
-    expect((await actorNow(a.id)).movie_ids).toEqual([movie.id]);
-    expect((await actorNow(a.id)).version).toBe(2);
+    expect(result.headers.location).toBe(`/api/v1/movies/${movie.id}`);
+    expect((await actorNow(producer, a.id)).movie_ids).toEqual([movie.id]);
+    expect((await actorNow(producer, a.id)).version).toBe(2);
     const cast = await invoke(getMovieCast, { pathParameters: { id: movie.id }, token: producer });
     expect(cast.body.actors.map((actor: any) => actor.id)).toEqual([a.id, b.id].sort());
     expect(cast.body.actors[0]).toHaveProperty('age');
@@ -56,18 +47,18 @@ describe('creating a movie', () => {
 
   it('refuses the same title and release date (case-insensitive) with 409, but not another date', async () => {
     const input = validMovie();
-    expect((await create(input)).statusCode).toBe(201);
+    expect((await create(input)).status).toBe(201);
     expectError(await create({ ...input, title: ` ${input.title.toLowerCase()} ` }), 409);
-    expect((await create({ ...input, release_date: '2001-09-15' })).statusCode).toBe(201);
+    expect((await create({ ...input, release_date: '2001-09-15' })).status).toBe(201);
   });
 
   it('answers 422 naming each unknown actor, and writes nothing', async () => {
-    const actor = await newActor();
-    const before = await total();
-    const error = expectError(await create(validMovie({ actor_ids: [actor.id, MISSING] })), 422);
-    expect(error.details).toEqual([{ field: 'actor_ids.1', message: expect.stringContaining(MISSING) }]);
-    expect(await total()).toBe(before);
-    expect((await actorNow(actor.id)).movie_ids).toEqual([]);
+    const actor = await newActor(producer);
+    const before = await total('movies', producer);
+    const error = expectError(await create(validMovie({ actor_ids: [actor.id, MISSING_ID] })), 422);
+    expect(error.details).toEqual([{ field: 'actor_ids.1', message: expect.stringContaining(MISSING_ID) }]);
+    expect(await total('movies', producer)).toBe(before);
+    expect((await actorNow(producer, actor.id)).movie_ids).toEqual([]);
   });
 
   it.each([
@@ -75,7 +66,7 @@ describe('creating a movie', () => {
     [{ title: 'T', release_date: '2001-02-29' }, 'release_date'],
     [{ title: 'T', release_date: '2001-01-01', actor_ids: ['nope'] }, 'actor_ids.0'],
     [{ title: 'T', release_date: '2001-01-01', actor_ids: 'nope' }, 'actor_ids'],
-    [{ title: 'T', release_date: '2001-01-01', actor_ids: [MISSING, MISSING] }, 'actor_ids'],
+    [{ title: 'T', release_date: '2001-01-01', actor_ids: [MISSING_ID, MISSING_ID] }, 'actor_ids'],
     [{ title: 'T', release_date: '2001-01-01', version: 2 }, 'version'],
     [{ title: 'T', release_date: '2001-01-01', rating: 5 }, 'rating'],
   ])('answers 422 for %j', async (body, field) => {
@@ -86,61 +77,61 @@ describe('creating a movie', () => {
 
 describe('changing the cast', () => {
   it('replaces the cast on PATCH and updates both sides', async () => {
-    const [a, b, c] = [await newActor(), await newActor(), await newActor()];
+    const [a, b, c] = [await newActor(producer), await newActor(producer), await newActor(producer)];
     const movie = (await create(validMovie({ actor_ids: [a.id, b.id] }))).body.movie;
     const result = await patch(movie.id, { actor_ids: [b.id, c.id] });
-    expect(result.statusCode).toBe(200);
+    expect(result.status).toBe(200);
     expect(result.body.movie.actor_ids).toEqual([b.id, c.id].sort());
-    expect((await actorNow(a.id)).movie_ids).toEqual([]);
-    expect((await actorNow(b.id)).movie_ids).toEqual([movie.id]);
-    expect((await actorNow(c.id)).movie_ids).toEqual([movie.id]);
+    expect((await actorNow(producer, a.id)).movie_ids).toEqual([]);
+    expect((await actorNow(producer, b.id)).movie_ids).toEqual([movie.id]);
+    expect((await actorNow(producer, c.id)).movie_ids).toEqual([movie.id]);
     expect((await patch(movie.id, { actor_ids: [] })).body.movie.actor_ids).toEqual([]);
-    expect((await actorNow(b.id)).movie_ids).toEqual([]);
+    expect((await actorNow(producer, b.id)).movie_ids).toEqual([]);
   });
 
   it('adds one actor idempotently with PUT and removes them with DELETE', async () => {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movie = (await create(validMovie())).body.movie;
     const added = await addCast(movie.id, actor.id);
-    expect(added.statusCode).toBe(200);
+    expect(added.status).toBe(200);
     expect(added.body.movie).toMatchObject({ actor_ids: [actor.id], version: 2 });
-    expect(added.headers.ETag).toBe('"2"');
+    expect(added.headers.etag).toBe('"2"');
     const again = await addCast(movie.id, actor.id);
-    expect(again.statusCode).toBe(200);
+    expect(again.status).toBe(200);
     expect(again.body.movie.version).toBe(2);
-    expect((await actorNow(actor.id)).movie_ids).toEqual([movie.id]);
+    expect((await actorNow(producer, actor.id)).movie_ids).toEqual([movie.id]);
     const removed = await removeCast(movie.id, actor.id);
-    expect(removed.statusCode).toBe(200);
+    expect(removed.status).toBe(200);
     expect(removed.body.movie.actor_ids).toEqual([]);
-    expect((await actorNow(actor.id)).movie_ids).toEqual([]);
+    expect((await actorNow(producer, actor.id)).movie_ids).toEqual([]);
     expectError(await removeCast(movie.id, actor.id), 404);
   });
 
   it('answers 404 for an unknown movie or actor, 400 for malformed ids, 412 for a stale If-Match', async () => {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movie = (await create(validMovie())).body.movie;
-    expectError(await addCast(MISSING, actor.id), 404);
-    expectError(await addCast(movie.id, MISSING), 404);
+    expectError(await addCast(MISSING_ID, actor.id), 404);
+    expectError(await addCast(movie.id, MISSING_ID), 404);
     expectError(await addCast(movie.id, 'bad'), 400);
     expectError(await addCast(movie.id, actor.id, { 'if-match': '"9"' }), 412);
     expectError(await removeCast(movie.id, actor.id, { 'if-match': '"9"' }), 412);
-    expect(await movieNow(movie.id)).toEqual(movie);
+    expect(await movieNow(producer, movie.id)).toEqual(movie);
   });
 
   it('refuses a cast replacement too large for one transaction with 422, changing nothing, and takes it in two steps', async () => {
     const actors: any[] = [];
-    for (let batch = 0; batch < 4; batch += 1) actors.push(...(await Promise.all(Array.from({ length: 25 }, () => newActor()))));
+    for (let batch = 0; batch < 4; batch += 1) actors.push(...(await Promise.all(Array.from({ length: 25 }, () => newActor(producer)))));
     const [castBefore, castAfter] = [actors.slice(0, 50).map((a) => a.id), actors.slice(50).map((a) => a.id)];
     const movie = (await create(validMovie({ actor_ids: castBefore }))).body.movie;
     const refused = expectError(await patch(movie.id, { actor_ids: castAfter }), 422);
     expect(refused.message).toBe(
       'This change touches more than 100 records at once; make it in smaller steps, such as replacing the cast in two requests.',
     );
-    expect(await movieNow(movie.id)).toEqual(movie);
+    expect(await movieNow(producer, movie.id)).toEqual(movie);
     // The two steps the README and openapi.json describe.
-    expect((await patch(movie.id, { actor_ids: [] })).statusCode).toBe(200);
+    expect((await patch(movie.id, { actor_ids: [] })).status).toBe(200);
     const replaced = await patch(movie.id, { actor_ids: castAfter });
-    expect(replaced.statusCode).toBe(200);
+    expect(replaced.status).toBe(200);
     expect(replaced.body.movie.actor_ids).toEqual([...castAfter].sort());
   });
 
@@ -148,30 +139,30 @@ describe('changing the cast', () => {
     const movie = (await create(validMovie())).body.movie;
     const title = uniqueName('Renamed movie');
     expect((await patch(movie.id, { title })).body.movie).toMatchObject({ title, version: 2 });
-    expect((await create({ title: movie.title, release_date: movie.release_date })).statusCode).toBe(201);
+    expect((await create({ title: movie.title, release_date: movie.release_date })).status).toBe(201);
     expectError(await create({ title, release_date: movie.release_date }), 409);
   });
 });
 
 describe('deleting', () => {
   it('deleting an actor takes them out of every cast', async () => {
-    const [a, b] = [await newActor(), await newActor()];
+    const [a, b] = [await newActor(producer), await newActor(producer)];
     const one = (await create(validMovie({ actor_ids: [a.id, b.id] }))).body.movie;
     const two = (await create(validMovie({ actor_ids: [a.id] }))).body.movie;
-    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: a.id }, token: producer })).statusCode).toBe(200);
-    expect((await movieNow(one.id)).actor_ids).toEqual([b.id]);
-    expect((await movieNow(two.id)).actor_ids).toEqual([]);
-    expect((await movieNow(two.id)).version).toBe(2);
+    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: a.id }, token: producer })).status).toBe(200);
+    expect((await movieNow(producer, one.id)).actor_ids).toEqual([b.id]);
+    expect((await movieNow(producer, two.id)).actor_ids).toEqual([]);
+    expect((await movieNow(producer, two.id)).version).toBe(2);
   });
 
   it('deleting a movie takes it out of every filmography', async () => {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movie = (await create(validMovie({ actor_ids: [actor.id] }))).body.movie;
-    const before = await total();
+    const before = await total('movies', producer);
     const result = await invoke(deleteMovie, { method: 'DELETE', pathParameters: { id: movie.id }, token: producer });
     expect(result.body).toEqual({ success: true, deleted: movie.id });
-    expect((await actorNow(actor.id)).movie_ids).toEqual([]);
-    expect(await total()).toBe(before - 1);
+    expect((await actorNow(producer, actor.id)).movie_ids).toEqual([]);
+    expect(await total('movies', producer)).toBe(before - 1);
     expectError(await invoke(getMovieCast, { pathParameters: { id: movie.id }, token: producer }), 404);
   });
 });

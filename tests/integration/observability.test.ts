@@ -89,7 +89,7 @@ describe('the request line', () => {
       token: producer,
       body: { name, gender: 'female', birth_date: '1970-05-06' },
     });
-    expect(created.result.statusCode).toBe(201);
+    expect(created.result.status).toBe(201);
     const [line, ...others] = byMessage(created.lines, 'Request');
     expect(others).toEqual([]);
     expect(line).toEqual({
@@ -128,7 +128,7 @@ describe('the request line', () => {
     ];
     for (const [request, status, reason] of cases) {
       const { result, lines, text } = await run('deleteActor', { ...request, method: 'DELETE', path: '/api/v1/actors/{id}', pathParameters: { id: '01HZZZZZZZZZZZZZZZZZZZZZZZ' } });
-      expect(result.statusCode).toBe(status);
+      expect(result.status).toBe(status);
       const [line] = byMessage(lines, 'Request');
       expect(line).toMatchObject({ route: 'DELETE /api/v1/actors/{id}', status, reason });
       expectMetricLine(line, 'AuthRejections', { Reason: reason });
@@ -178,7 +178,7 @@ describe('the audit line', () => {
     ]);
     for (const [name, request, expected] of steps) {
       const step = await run(name, { ...request, token: producer });
-      expect(step.result.statusCode).toBe(200);
+      expect(step.result.status).toBe(200);
       expect(audits(step.lines)).toEqual([{ ...expected, record_id: movieId, sub: 'local|executive-producer' }]);
     }
     // The actor moved up with each cast change (3, 4), joining the cast again (5) and the movie's deletion (6).
@@ -196,17 +196,17 @@ describe('the audit line', () => {
     expect(byMessage(first.lines, 'Audit')).toHaveLength(1);
     expect(byMessage(first.lines, 'Request')[0]).not.toHaveProperty('_aws');
     const replay = await run('createActor', { method: 'POST', token: producer, body, headers });
-    expect(replay.result.headers['Idempotent-Replayed']).toBe('true');
+    expect(replay.result.headers['idempotent-replayed']).toBe('true');
     expect(byMessage(replay.lines, 'Audit')).toEqual([]);
     expectMetricLine(byMessage(replay.lines, 'Request')[0], 'IdempotentReplays', {});
 
     const duplicate = await run('createActor', { method: 'POST', token: producer, body: { ...body, name: name.toUpperCase() } });
-    expect(duplicate.result.statusCode).toBe(409);
+    expect(duplicate.result.status).toBe(409);
     const id = first.result.body.actor.id;
     const stale = await run('updateActor', { method: 'PATCH', token: producer, pathParameters: { id }, headers: { 'if-match': '"7"' }, body: { gender: 'x' } });
-    expect(stale.result.statusCode).toBe(412);
+    expect(stale.result.status).toBe(412);
     const unchanged = await run('updateActor', { method: 'PATCH', token: producer, pathParameters: { id }, body: { gender: 'female' } });
-    expect(unchanged.result.statusCode).toBe(200);
+    expect(unchanged.result.status).toBe(200);
     for (const { lines } of [duplicate, stale, unchanged]) expect(byMessage(lines, 'Audit')).toEqual([]);
   });
 });
@@ -235,7 +235,7 @@ describe('the retry metrics', () => {
     );
     try {
       const updated = await run('updateActor', { method: 'PATCH', token: producer, pathParameters: { id }, body: { gender: 'm' } });
-      expect(updated.result.statusCode).toBe(200);
+      expect(updated.result.status).toBe(200);
       expect(updated.lines.map((line) => line.message)).toEqual(['TransactionConflicts', 'FreshReadRetries', 'Audit', 'Request']);
       const [conflict, retry] = updated.lines;
       expectMetricLine(conflict, 'TransactionConflicts', {});

@@ -5,7 +5,6 @@
  */
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
-import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as createMovie } from '../../functions/movies/create';
@@ -13,8 +12,10 @@ import { handler as deleteMovie } from '../../functions/movies/delete';
 import { handler as removeMovieActor } from '../../functions/movies/remove-actor';
 import { handler as updateMovie } from '../../functions/movies/update';
 import { uniqueName } from '../helpers/api';
+import { newActor, total } from '../helpers/fixtures';
 import { integrityProblems, snapshot } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
+import { statusCounts } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let producer: string;
@@ -22,15 +23,9 @@ beforeAll(async () => {
   producer = await roleToken('executive-producer');
 });
 
-const statuses = (results: { statusCode: number }[]) =>
-  results.reduce<Record<number, number>>((counts, { statusCode }) => ({ ...counts, [statusCode]: (counts[statusCode] ?? 0) + 1 }), {});
-
-const newActor = async (name = uniqueName('Racer')): Promise<any> =>
-  (await invoke(createActor, { method: 'POST', token: producer, body: { name, gender: 'female', birth_date: '1990-01-01' } })).body.actor;
-
 it('lets exactly one of 25 simultaneous creates claim a name', async () => {
   const name = uniqueName('Same Name');
-  const before = (await invoke(listActors, { token: producer })).body.total;
+  const before = await total('actors', producer);
   const results = await Promise.all(
     Array.from({ length: 25 }, (_, i) =>
       invoke(createActor, {
@@ -40,8 +35,8 @@ it('lets exactly one of 25 simultaneous creates claim a name', async () => {
       }),
     ),
   );
-  expect(statuses(results)).toEqual({ 201: 1, 409: 24 });
-  expect((await invoke(listActors, { token: producer })).body.total).toBe(before + 1);
+  expect(statusCounts(results)).toEqual({ 201: 1, 409: 24 });
+  expect(await total('actors', producer)).toBe(before + 1);
   expect(await integrityProblems()).toEqual([]);
 });
 
@@ -52,22 +47,22 @@ it('lets exactly one of 25 simultaneous creates claim a title and release date',
       invoke(createMovie, { method: 'POST', token: producer, body: { title, release_date: '1999-03-31' } }),
     ),
   );
-  expect(statuses(results)).toEqual({ 201: 1, 409: 24 });
+  expect(statusCounts(results)).toEqual({ 201: 1, 409: 24 });
   expect(await integrityProblems()).toEqual([]);
 });
 
 it('lets exactly one of two actors be renamed to the same new name', async () => {
-  const [a, b] = [await newActor(), await newActor()];
+  const [a, b] = [await newActor(producer), await newActor(producer)];
   const name = uniqueName('Contested');
   const results = await Promise.all(
     [a, b].map((actor) => invoke(updateActor, { method: 'PATCH', pathParameters: { id: actor.id }, token: producer, body: { name } })),
   );
-  expect(statuses(results)).toEqual({ 200: 1, 409: 1 });
+  expect(statusCounts(results)).toEqual({ 200: 1, 409: 1 });
   expect(await integrityProblems()).toEqual([]);
 });
 
 it('keeps both sides of every cast in agreement under a storm of cast changes and deletes', async () => {
-  const actors = await Promise.all(Array.from({ length: 8 }, () => newActor()));
+  const actors = await Promise.all(Array.from({ length: 8 }, () => newActor(producer)));
   const movies = await Promise.all(
     Array.from({ length: 4 }, async (_, i) =>
       (
@@ -110,7 +105,7 @@ it('keeps both sides of every cast in agreement under a storm of cast changes an
   });
   const results = await Promise.all(operations);
   // Losing a race to a delete is a 404 (or a 422 for a cast naming a deleted actor); nothing else may fail.
-  for (const result of results) expect([200, 404, 422]).toContain(result.statusCode);
+  for (const result of results) expect([200, 404, 422]).toContain(result.status);
   expect(await integrityProblems()).toEqual([]);
   const { actors: after } = await snapshot();
   for (const actor of actors) {
@@ -120,7 +115,7 @@ it('keeps both sides of every cast in agreement under a storm of cast changes an
 
 it('never leaves a movie naming an actor who was deleted while being cast', async () => {
   for (let round = 0; round < 5; round += 1) {
-    const actor = await newActor();
+    const actor = await newActor(producer);
     const movies = await Promise.all(
       Array.from({ length: 5 }, async () =>
         (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Race'), release_date: '2020-02-02' } })).body.movie,
@@ -137,7 +132,7 @@ it('never leaves a movie naming an actor who was deleted while being cast', asyn
 });
 
 it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and no update is lost', async () => {
-  const actor = await newActor();
+  const actor = await newActor(producer);
   const results = await Promise.all(
     Array.from({ length: 50 }, (_, i) =>
       invoke(updateActor, {
@@ -149,24 +144,24 @@ it('of 50 simultaneous PATCHes carrying the same If-Match, exactly one wins and 
       }),
     ),
   );
-  expect(statuses(results)).toEqual({ 200: 1, 412: 49 });
-  const winner = results.find((result) => result.statusCode === 200)!.body.actor;
+  expect(statusCounts(results)).toEqual({ 200: 1, 412: 49 });
+  const winner = results.find((result) => result.status === 200)!.body.actor;
   const { actors } = await snapshot();
   expect(actors.get(actor.id)).toMatchObject({ gender: winner.gender, version: actor.version + 1 });
 });
 
 it('of 30 simultaneous cast additions to one movie, loses none: each is applied or answered 503 + Retry-After', async () => {
   const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: uniqueName('Many hands'), release_date: '2015-05-05' } })).body.movie;
-  const actors = await Promise.all(Array.from({ length: 30 }, () => newActor()));
+  const actors = await Promise.all(Array.from({ length: 30 }, () => newActor(producer)));
   const results = await Promise.all(
     actors.map((actor) => invoke(addMovieActor, { method: 'PUT', pathParameters: { id: movie.id, actor_id: actor.id }, token: producer })),
   );
   // Thirty writers rewriting one record is the one contention DynamoDB cannot spread: some may run out of retries.
-  for (const result of results) expect([200, 503]).toContain(result.statusCode);
-  const refused = results.filter((result) => result.statusCode === 503);
-  for (const result of refused) expect(result.headers['Retry-After']).toBe('1');
+  for (const result of results) expect([200, 503]).toContain(result.status);
+  const refused = results.filter((result) => result.status === 503);
+  for (const result of refused) expect(result.headers['retry-after']).toBe('1');
   process.stdout.write(`races: ${30 - refused.length} of 30 cast additions to one movie applied, ${refused.length} answered 503\n`);
-  const applied = actors.filter((_, i) => results[i]!.statusCode === 200).map((actor) => actor.id);
+  const applied = actors.filter((_, i) => results[i]!.status === 200).map((actor) => actor.id);
   const { movies } = await snapshot();
   expect([...movies.get(movie.id)!.actor_ids].sort()).toEqual(applied.sort());
   expect(movies.get(movie.id)!.version).toBe(1 + applied.length);

@@ -16,7 +16,8 @@ import { createVerifier, JWKS_MAX_AGE_MS, type TokenVerifier } from '../../lib/a
 import { ServiceUnavailableError, UnauthorizedError } from '../../lib/http/errors';
 import { handler as listActors } from '../../functions/actors/list';
 import { logger } from '../../lib/log';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { customToken } from '../helpers/tokens';
 
 const ISSUER = 'https://tenant.example.auth0.com/';
@@ -207,6 +208,6 @@ describe('tokens without a usable subject', () => {
     const token = await customToken({ permissions: ['get:actors'], claims });
     const result = await invoke(listActors, { token });
     expectError(result, 401);
-    expect(result.headers['WWW-Authenticate']).toBe('Bearer error="invalid_token"');
+    expect(result.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
 });

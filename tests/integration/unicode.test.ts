@@ -14,7 +14,8 @@ import { handler as listActors } from '../../functions/actors/list';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as listMovies } from '../../functions/movies/list';
 import { integrityProblems } from '../helpers/integrity';
-import { expectError, invoke } from '../helpers/invoke';
+import { invoke } from '../helpers/invoke';
+import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
 let producer: string;
@@ -96,7 +97,7 @@ describe('names and genders over the whole of Unicode', () => {
           expectFields(result, 422, invalid);
           return;
         }
-        expect(result.statusCode).toBe(201);
+        expect(result.status).toBe(201);
         const stored = await invoke(getActor, { token: producer, pathParameters: { id: result.body.actor.id } });
         expect(stored.body.actor).toMatchObject({ name: name.trim(), gender: gender.trim() });
         return undefined;
@@ -125,10 +126,10 @@ describe('names and genders over the whole of Unicode', () => {
           const prefix = tag();
           const [first, second] = [`${prefix} ${text}`, `${prefix} ${other}`];
           fc.pre(validText(first, 200) && validText(second, 200));
-          expect((await postActor(first)).statusCode).toBe(201);
+          expect((await postActor(first)).status).toBe(201);
           const again = await postActor(second);
           if (sameName(first, second)) expectError(again, 409);
-          else expect(again.statusCode).toBe(201);
+          else expect(again.status).toBe(201);
         },
       ),
       { numRuns: 120 },
@@ -142,11 +143,11 @@ describe('names and genders over the whole of Unicode', () => {
         const name = `${prefix} ${text}`;
         fc.pre(validText(name, 200));
         const created = await postActor(name);
-        expect(created.statusCode).toBe(201);
+        expect(created.status).toBe(201);
         for (const word of wordsOf(text).slice(0, 3)) {
           for (const q of [`${prefix} ${word}`, `${prefix} ${word.slice(0, 2)}`].filter((query) => query.length <= 100)) {
             const found = await invoke(listActors, { token: producer, query: { q } });
-            expect(found.statusCode).toBe(200);
+            expect(found.status).toBe(200);
             expect(found.body.actors.map((actor: { id: string }) => actor.id)).toContain(created.body.actor.id);
           }
         }
@@ -167,7 +168,7 @@ describe('titles over the whole of Unicode', () => {
           expectFields(result, 422, ['title']);
           return;
         }
-        expect(result.statusCode).toBe(201);
+        expect(result.status).toBe(201);
         expect(result.body.movie.title).toBe(title.trim());
         expectError(await post(), 409);
         return undefined;
@@ -185,7 +186,7 @@ describe('q and gender filters over the whole of Unicode, of any length', () => 
       fc.asyncProperty(anyQuery, fc.constantFrom('actors', 'movies'), async (q, list) => {
         const result = await invoke(list === 'actors' ? listActors : listMovies, { token: producer, query: { q } });
         const valid = length(q) >= 1 && length(q) <= 100 && /[\p{L}\p{N}]/u.test(q);
-        if (valid) expect(result.statusCode).toBe(200);
+        if (valid) expect(result.status).toBe(200);
         else expectFields(result, 400, ['q']);
       }),
       { numRuns: 200 },
@@ -193,7 +194,7 @@ describe('q and gender filters over the whole of Unicode, of any length', () => 
     await fc.assert(
       fc.asyncProperty(anyQuery, async (gender) => {
         const result = await invoke(listActors, { token: producer, query: { gender } });
-        if (validText(gender, 50)) expect(result.statusCode).toBe(200);
+        if (validText(gender, 50)) expect(result.status).toBe(200);
         else expectFields(result, 400, ['gender']);
       }),
       { numRuns: 100 },

@@ -781,7 +781,7 @@ describe('the code of each function, run through all its data paths', () => {
     running = name;
     try {
       const result = await invoke(HANDLERS[name]!, { token, ...request });
-      expect(result.statusCode).toBeLessThan(300);
+      expect(result.status).toBeLessThan(300);
       return result.body;
     } finally {
       running = undefined;
