@@ -23,7 +23,7 @@ const unusedVars = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructu
 
 export default defineConfig(
   {
-    ignores: ['node_modules/', '.local/', '.esbuild*/', '.serverless/', '.serverless-offline/', 'coverage/', '.bench/'],
+    ignores: ['node_modules/', '.local/', '.esbuild*/', '.serverless/', '.serverless-offline/', 'coverage/', '.bench/', '.stryker-tmp/', 'reports/'],
   },
   js.configs.recommended,
   {

@@ -1,0 +1,42 @@
+/**
+ * Mutation testing of the pure core (`npm run test:mutation`, README §9):
+ * StrykerJS changes one operator, condition or literal at a time in the
+ * files below and reruns the unit tests that cover it; a change no test
+ * notices ("survived") points at a rule the tests do not pin down.
+ * Reports go to reports/mutation/ (git-ignored).
+ */
+
+/** The files whose mutants count. Add a file here once its unit tests exist. */
+const MUTATED = [
+  'lib/domain/**/*.ts',
+  'lib/validation/**/*.ts',
+  'lib/auth/permissions.ts',
+  'lib/auth/verified-tokens.ts',
+  'lib/data/cursor.ts',
+  'lib/http/error-mapping.ts',
+  'lib/http/error-responder.ts',
+  'lib/http/parse.ts',
+  'lib/config.ts',
+];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: MUTATED,
+  testRunner: 'jest',
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: true },
+  // The unit tests are ES modules, as `npm run test:unit` runs them.
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  coverageAnalysis: 'perTest',
+  // Two cores, shared: one jest process per core.
+  concurrency: 2,
+  // A mutant counts as a timeout (detected) only when its tests run this much longer than unmutated:
+  // generous, so that a busy machine does not turn survivors into "timeouts". Endless loops are caught
+  // sooner anyway, by Stryker's hit counter.
+  timeoutMS: 20_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: 85 },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
