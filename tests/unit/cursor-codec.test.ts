@@ -1,0 +1,46 @@
+/**
+ * README §5 ("Lists, search and filters"): a cursor that is edited, extended,
+ * or replayed elsewhere is a 400 naming `cursor`, with the message the README
+ * quotes.
+ */
+import { cursorCodec } from '../../lib/data/cursor';
+
+const codec = cursorCodec(['k'.repeat(32)]);
+const POSITION = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+
+const refusal = (decode: () => unknown): { message: string; details: unknown } => {
+  try {
+    decode();
+  } catch (error) {
+    const { message, details } = error as { message: string; details: unknown };
+    return { message, details };
+  }
+  throw new Error('the cursor was accepted');
+};
+
+describe('a refused cursor', () => {
+  it('says what to do, and names the cursor as the field at fault', () => {
+    const { message, details } = refusal(() => codec.decode('not-a-cursor', '{}', 'ACTOR'));
+    expect(message).toBe('The cursor is invalid: pass next_cursor back unchanged, with the same filters.');
+    expect(details).toEqual([{ field: 'cursor', message: expect.stringMatching(/\w/) }]);
+  });
+
+  it('is refused the same way when only the filters differ', () => {
+    const cursor = codec.encode(POSITION, '{"q":"tom"}', 'ACTOR');
+    expect(refusal(() => codec.decode(cursor, '{"q":"tim"}', 'ACTOR')).message).toMatch(/^The cursor is invalid/);
+  });
+
+  it('is refused when anything is appended to a cursor this API issued', () => {
+    const cursor = codec.encode(POSITION, '{}', 'ACTOR');
+    expect(codec.decode(cursor, '{}', 'ACTOR')).toBe(POSITION);
+    for (const extended of [`${cursor}.`, `${cursor}.x`, `${cursor}.${cursor}`]) {
+      expect(refusal(() => codec.decode(extended, '{}', 'ACTOR')).message).toMatch(/^The cursor is invalid/);
+    }
+  });
+
+  it('is refused without its signature', () => {
+    const [payload] = codec.encode(POSITION, '{}', 'ACTOR').split('.');
+    expect(refusal(() => codec.decode(payload!, '{}', 'ACTOR')).message).toMatch(/^The cursor is invalid/);
+    expect(refusal(() => codec.decode(`${payload!}.`, '{}', 'ACTOR')).message).toMatch(/^The cursor is invalid/);
+  });
+});
