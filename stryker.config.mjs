@@ -6,7 +6,7 @@
  * Reports go to reports/mutation/ (git-ignored).
  */
 
-/** The files whose mutants count. Add a file here once its unit tests exist. */
+/** The files whose mutants count: the pure core. Add a file (or a glob) here once its unit tests exist. */
 const MUTATED = [
   'lib/domain/**/*.ts',
   'lib/validation/**/*.ts',
@@ -23,12 +23,12 @@ const MUTATED = [
 export default {
   mutate: MUTATED,
   testRunner: 'jest',
+  plugins: ['@stryker-mutator/jest-runner', './tests/mutation/ignore-documentation.mjs'],
+  ignorers: ['documentation'],
   jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: true },
   // The unit tests are ES modules, as `npm run test:unit` runs them.
   testRunnerNodeArgs: ['--experimental-vm-modules'],
   coverageAnalysis: 'perTest',
-  // Two cores, shared: one jest process per core.
-  concurrency: 2,
   // A mutant counts as a timeout (detected) only when its tests run this much longer than unmutated:
   // generous, so that a busy machine does not turn survivors into "timeouts". Endless loops are caught
   // sooner anyway, by Stryker's hit counter.
@@ -37,6 +37,8 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 90, low: 85, break: 85 },
+  // `npm run test:mutation -- --incremental` retests only the mutants whose code or tests changed since the last run.
+  incrementalFile: 'reports/mutation/incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };
