@@ -53,7 +53,8 @@ describe('readAuthConfig', () => {
     });
   });
 
-  it.each(['tenant.eu.auth0.com', 'https://tenant.eu.auth0.com', 'https://tenant.eu.auth0.com/', 'tenant.eu.auth0.com//'])(
+  // Auth0 issues tokens only over https, so even an http:// prefix must not end up in the issuer.
+  it.each(['tenant.eu.auth0.com', 'https://tenant.eu.auth0.com', 'https://tenant.eu.auth0.com/', 'tenant.eu.auth0.com//', 'http://tenant.eu.auth0.com'])(
     'takes AUTH0_DOMAIN %j with or without https:// and trailing slash (README §8)',
     (domain) => {
       expect(withEnv({ ...inLambda, AUTH0_DOMAIN: domain, API_AUDIENCE: 'https://ensemble-api' }, readAuthConfig)).toEqual({
