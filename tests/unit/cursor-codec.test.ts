@@ -4,6 +4,7 @@
  * quotes.
  */
 import { cursorCodec } from '../../lib/data/cursor';
+import { ConfigError } from '../../lib/domain/errors';
 
 const codec = cursorCodec(['k'.repeat(32)]);
 const POSITION = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -42,5 +43,12 @@ describe('a refused cursor', () => {
     const [payload] = codec.encode(POSITION, '{}', 'ACTOR').split('.');
     expect(refusal(() => codec.decode(payload!, '{}', 'ACTOR')).message).toMatch(/^The cursor is invalid/);
     expect(refusal(() => codec.decode(`${payload!}.`, '{}', 'ACTOR')).message).toMatch(/^The cursor is invalid/);
+  });
+});
+
+describe('a cursor codec', () => {
+  it('needs a key to sign with (README §10: CURSOR_KEYS is a list of keys)', () => {
+    expect(() => cursorCodec([])).toThrow(ConfigError);
+    expect(() => cursorCodec([])).toThrow(/key/);
   });
 });
