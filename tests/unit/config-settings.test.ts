@@ -4,17 +4,8 @@
  * allows it, and every refusal names the setting to fix.
  */
 import { ConfigError, readAuthConfig, readCursorKeys, readDataConfig } from '../../lib/config';
+import { withEnv } from '../helpers/env';
 
-const withEnv = <T>(env: Record<string, string | undefined>, read: () => T): T => {
-  const saved = process.env;
-  // A fresh object without the unset variables, rather than deleting them from the real one.
-  process.env = Object.fromEntries(Object.entries({ ...saved, ...env }).filter(([, value]) => value !== undefined));
-  try {
-    return read();
-  } finally {
-    process.env = saved;
-  }
-};
 
 const refusal = (env: Record<string, string | undefined>, read: () => unknown): Error => {
   try {

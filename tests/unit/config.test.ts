@@ -1,15 +1,6 @@
 import { ConfigError, LOCAL_CURSOR_KEY, readAuthConfig, readCursorKeys, readDataConfig, readLogConfig } from '../../lib/config';
+import { withEnv } from '../helpers/env';
 
-const withEnv = <T>(env: Record<string, string | undefined>, read: () => T): T => {
-  const saved = process.env;
-  // A fresh object without the unset variables, rather than deleting them from the real one.
-  process.env = Object.fromEntries(Object.entries({ ...saved, ...env }).filter(([, value]) => value !== undefined));
-  try {
-    return read();
-  } finally {
-    process.env = saved;
-  }
-};
 
 const noAuth0 = { AUTH0_DOMAIN: undefined, API_AUDIENCE: undefined };
 
