@@ -6,7 +6,6 @@
 import { ConfigError, readAuthConfig, readCursorKeys, readDataConfig } from '../../lib/config';
 import { withEnv } from '../helpers/env';
 
-
 const refusal = (env: Record<string, string | undefined>, read: () => unknown): Error => {
   try {
     withEnv(env, read);

@@ -1,7 +1,6 @@
 import { ConfigError, LOCAL_CURSOR_KEY, readAuthConfig, readCursorKeys, readDataConfig, readLogConfig } from '../../lib/config';
 import { withEnv } from '../helpers/env';
 
-
 const noAuth0 = { AUTH0_DOMAIN: undefined, API_AUDIENCE: undefined };
 
 describe('readAuthConfig', () => {
