@@ -5,13 +5,19 @@
  * well-known URL, or the key pair made for local development.
  */
 import { JwtVerifier } from 'aws-jwt-verify';
-import { SimpleJwksCache, type JwksCache } from 'aws-jwt-verify/jwk';
+import { SimpleJwksCache, type JwksCache, type PenaltyBox } from 'aws-jwt-verify/jwk';
 import type { Fetcher } from 'aws-jwt-verify/https';
-import { FailedAssertionError, JwksNotAvailableInCacheError } from 'aws-jwt-verify/error';
+import {
+  FailedAssertionError,
+  FetchError,
+  JwksNotAvailableInCacheError,
+  WaitPeriodNotYetEndedJwkError,
+} from 'aws-jwt-verify/error';
 import { decomposeUnverifiedJwt, validateJwtFields } from 'aws-jwt-verify/jwt';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import { readAuthConfig, type AuthConfig } from '../config';
+import { countMetric, logger } from '../log';
 import { readLocalJwks } from './local-keys';
 
 /** aws-jwt-verify accepts a token without `exp`; a bearer token that never expires is not one we honour. */
@@ -33,51 +39,155 @@ const requiredClaims = ({ payload }: { payload: JwtPayload }): void => {
 };
 
 /**
- * How long a fetched JWKS is trusted before it is fetched again. With the
- * five minutes a verified token is remembered (verified-tokens.ts), a key
- * withdrawn from the JWKS stops being accepted within ten minutes.
+ * How long a fetched JWKS is used before it is fetched again. With the five
+ * minutes a verified token is remembered (verified-tokens.ts), a key
+ * withdrawn from the JWKS stops being accepted within ten minutes while the
+ * tenant answers (README §6, "Signing-key rotation bound").
  */
 export const JWKS_MAX_AGE_MS = 5 * 60 * 1000;
 
 /**
- * aws-jwt-verify's cache keeps a JWKS for the life of the instance and only
- * fetches again for an unknown `kid`, so a withdrawn key would be trusted
- * for as long as an instance stays warm. This one treats a JWKS older than
- * `maxAgeMs` as absent: the next token makes it fetch the current one.
+ * While the tenant cannot be reached (refused, 5xx, timed out, not a JWKS),
+ * the last key set fetched is used for at most this long after it was
+ * fetched; after that, tokens that need a key are refused with a 503 until
+ * the tenant answers again. An Auth0 outage of under an hour goes unnoticed
+ * by callers; a key withdrawn just before it is trusted an hour at most.
  */
-class ExpiringJwksCache extends SimpleJwksCache {
-  private readonly fetchedAt = new Map<string, number>();
+export const JWKS_STALE_LIMIT_MS = 60 * 60 * 1000;
 
-  constructor(
-    private readonly maxAgeMs = JWKS_MAX_AGE_MS,
-    props?: ConstructorParameters<typeof SimpleJwksCache>[0],
-  ) {
-    super(props);
+/** After a failed fetch, the tenant is not tried again for this long (matching the 503's `Retry-After`). */
+export const JWKS_RETRY_MS = 5 * 1000;
+
+/** A `kid` the key set lacked is not worth another fetch for this long… */
+export const UNKNOWN_KID_BACKOFF_MS = JWKS_MAX_AGE_MS;
+/** …and whatever the `kid`, an instance fetches for an unknown one at most once in this long. */
+export const UNKNOWN_KID_FETCH_INTERVAL_MS = 10 * 1000;
+
+/**
+ * aws-jwt-verify's SimpleJwksCache asks a penalty box before each fetch for a
+ * `kid` its key set lacks. Its SimplePenaltyBox closes per JWKS URI, only
+ * after a fetch that succeeded without the `kid`, and times out on real
+ * timers; so a forged `kid` still costs a fetch whenever the tenant fails,
+ * and one forged `kid` every ten seconds holds off a real new key. This box
+ * counts every attempt, per `kid` and over all of them, on `Date.now()`.
+ */
+class UnknownKidPenaltyBox implements PenaltyBox {
+  private readonly triedAt = new Map<string, number>();
+  private lastAttemptAt = -Infinity;
+
+  wait(_jwksUri: string, kid: string): Promise<void> {
+    const now = Date.now();
+    for (const [tried, at] of this.triedAt) if (now - at >= UNKNOWN_KID_BACKOFF_MS) this.triedAt.delete(tried);
+    const kidTriedAt = this.triedAt.get(kid);
+    if (kidTriedAt !== undefined || now - this.lastAttemptAt < UNKNOWN_KID_FETCH_INTERVAL_MS) {
+      return Promise.reject(new WaitPeriodNotYetEndedJwkError('Not fetching the JWKS again yet for an unknown kid'));
+    }
+    // Recorded now rather than on failure: a fetch that fails must count too.
+    this.triedAt.set(kid, now);
+    this.lastAttemptAt = now;
+    return Promise.resolve();
   }
 
-  private isStale(jwksUri: string): boolean {
-    const fetchedAt = this.fetchedAt.get(jwksUri);
-    return fetchedAt !== undefined && Date.now() - fetchedAt >= this.maxAgeMs;
+  registerFailedAttempt(): void {
+    // Already counted in wait().
+  }
+
+  registerSuccessfulAttempt(_jwksUri: string, kid: string): void {
+    this.triedAt.delete(kid);
+  }
+}
+
+interface KeySetState {
+  /** When the key set in the cache was fetched (or added). */
+  fetchedAt?: number;
+  /** No fetch before this time: the last one failed. */
+  retryAt: number;
+  lastFailure?: FetchError;
+}
+
+/**
+ * aws-jwt-verify's cache keeps a JWKS for the life of the instance and only
+ * fetches again for an unknown `kid`, so a withdrawn key would be trusted
+ * for as long as an instance stays warm. This one fetches a key set again
+ * once it is JWKS_MAX_AGE_MS old; if that fails it goes on with the one it
+ * has, for up to JWKS_STALE_LIMIT_MS after that was fetched, trying the
+ * tenant again at most once every JWKS_RETRY_MS.
+ */
+class ExpiringJwksCache extends SimpleJwksCache {
+  private readonly keySets = new Map<string, KeySetState>();
+
+  constructor(fetcher?: Fetcher) {
+    super({ penaltyBox: new UnknownKidPenaltyBox(), ...(fetcher && { fetcher }) });
+  }
+
+  private state(jwksUri: string): KeySetState {
+    let state = this.keySets.get(jwksUri);
+    if (state === undefined) {
+      state = { retryAt: -Infinity };
+      this.keySets.set(jwksUri, state);
+    }
+    return state;
+  }
+
+  private age(jwksUri: string): number {
+    const { fetchedAt } = this.state(jwksUri);
+    return fetchedAt === undefined ? Infinity : Date.now() - fetchedAt;
+  }
+
+  private usable(jwksUri: string): boolean {
+    return this.age(jwksUri) < JWKS_STALE_LIMIT_MS;
+  }
+
+  private mayFetch(jwksUri: string): boolean {
+    return Date.now() >= this.state(jwksUri).retryAt;
   }
 
   override addJwks(jwksUri: string, jwks: Jwks): void {
     super.addJwks(jwksUri, jwks);
-    this.fetchedAt.set(jwksUri, Date.now());
+    this.state(jwksUri).fetchedAt = Date.now();
   }
 
   override async getJwks(jwksUri: string): Promise<Jwks> {
-    const jwks = await super.getJwks(jwksUri);
-    this.fetchedAt.set(jwksUri, Date.now());
-    return jwks;
+    const state = this.state(jwksUri);
+    if (!this.mayFetch(jwksUri) && state.lastFailure) throw state.lastFailure;
+    try {
+      const jwks = await super.getJwks(jwksUri);
+      Object.assign(state, { fetchedAt: Date.now(), retryAt: -Infinity, lastFailure: undefined });
+      return jwks;
+    } catch (error) {
+      // Whatever went wrong (network, status, time-out, a body that is no JWKS), the tenant did not give us keys: a 503, never the token's fault.
+      const failure = error instanceof FetchError ? error : new FetchError(jwksUri, error instanceof Error ? error.message : String(error));
+      Object.assign(state, { retryAt: Date.now() + JWKS_RETRY_MS, lastFailure: failure });
+      const usable = this.usable(jwksUri);
+      logger.warn('JWKS fetch failed', {
+        error: failure.message.slice(0, 500),
+        key_set_age_s: Number.isFinite(this.age(jwksUri)) ? Math.round(this.age(jwksUri) / 1000) : null,
+        using_last_good_key_set: usable,
+        ...countMetric('JwksFetchFailures'),
+      });
+      throw failure;
+    }
   }
 
   override getCachedJwk(...args: Parameters<SimpleJwksCache['getCachedJwk']>): ReturnType<SimpleJwksCache['getCachedJwk']> {
-    if (this.isStale(args[0])) throw new JwksNotAvailableInCacheError(`JWKS for uri ${args[0]} is due for a refresh`);
+    const [jwksUri] = args;
+    if (!this.usable(jwksUri)) throw new JwksNotAvailableInCacheError(`JWKS for uri ${jwksUri} not available`);
+    if (this.age(jwksUri) >= JWKS_MAX_AGE_MS && this.mayFetch(jwksUri)) {
+      throw new JwksNotAvailableInCacheError(`JWKS for uri ${jwksUri} is due for a refresh`);
+    }
     return super.getCachedJwk(...args);
   }
 
   override async getJwk(...args: Parameters<SimpleJwksCache['getJwk']>): ReturnType<SimpleJwksCache['getJwk']> {
-    if (this.isStale(args[0])) await this.getJwks(args[0]);
+    const [jwksUri] = args;
+    if (this.age(jwksUri) >= JWKS_MAX_AGE_MS) {
+      try {
+        await this.getJwks(jwksUri);
+      } catch (error) {
+        // Past the limit (or with no key set at all) the keys are not used: fail closed.
+        if (!this.usable(jwksUri)) throw error;
+      }
+    }
     return super.getJwk(...args);
   }
 }
@@ -90,12 +200,11 @@ export interface TokenVerifier {
 export interface VerifierOptions {
   /** How the JWKS is fetched; aws-jwt-verify's HTTPS fetcher by default. Tests serve it over plain HTTP. */
   fetcher?: Fetcher;
-  jwksMaxAgeMs?: number;
 }
 
 export const createVerifier = (config: AuthConfig = readAuthConfig(), options: VerifierOptions = {}): TokenVerifier => {
   if (config.mode === 'auth0') {
-    const jwksCache: JwksCache = new ExpiringJwksCache(options.jwksMaxAgeMs, options.fetcher && { fetcher: options.fetcher });
+    const jwksCache: JwksCache = new ExpiringJwksCache(options.fetcher);
     const verifier = JwtVerifier.create(
       { issuer: config.issuer, audience: config.audience, jwksUri: config.jwksUri, customJwtCheck: requiredClaims },
       { jwksCache },

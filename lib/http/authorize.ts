@@ -26,7 +26,7 @@ import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from './errors';
 import type { Permission } from '../auth/permissions';
 import { cachedPayload, rememberVerified } from '../auth/verified-tokens';
-import { createVerifier, type TokenVerifier } from '../auth/verifier';
+import { createVerifier, JWKS_RETRY_MS, type TokenVerifier } from '../auth/verifier';
 
 // Built on first use, not at import, so that public functions never pay for it
 // and a misconfigured stage fails on the first authenticated request with a logged 500.
@@ -93,7 +93,10 @@ export const verifyToken = async (token: string, verifier: TokenVerifier = (defa
     return payload;
   } catch (error) {
     if (error instanceof FetchError) {
-      throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', { retryAfterSeconds: 5, cause: error });
+      throw new ServiceUnavailableError('The identity provider could not be reached to check the token.', {
+        retryAfterSeconds: JWKS_RETRY_MS / 1000,
+        cause: error,
+      });
     }
     if (error instanceof JwtExpiredError) throw new UnauthorizedError('The access token has expired.', { reason: 'expired', cause: named(error) });
     if (error instanceof JwtNotBeforeError) throw new UnauthorizedError('The access token is not valid yet.', { reason: 'not_yet_valid', cause: named(error) });
@@ -111,11 +114,12 @@ const grantedPermissions = (payload: JwtPayload): string[] => {
 export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
   before: async (request) => {
     const payload = await verifyToken(bearerToken(request.event.headers.authorization));
+    // Where API Gateway's own JWT authorizer would put the claims, so handlers read them from the usual place;
+    // stored before the permission check, so that a 403's request line names who tried.
+    (request.event.requestContext as { authorizer?: unknown }).authorizer = { jwt: { claims: payload, scopes: null } };
     if (!grantedPermissions(payload).includes(permission)) {
       throw new ForbiddenError(`This action needs the ${permission} permission.`);
     }
-    // Where API Gateway's own JWT authorizer would put the claims, so handlers read them from the usual place.
-    (request.event.requestContext as { authorizer?: unknown }).authorizer = { jwt: { claims: payload, scopes: null } };
   },
 });
 

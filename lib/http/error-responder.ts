@@ -1,7 +1,7 @@
 /**
  * The onError middleware: every failure leaves as README §5 JSON, with the
  * status lib/http/error-mapping.ts gives it. A 5xx is logged with its cause;
- * a 401 with the verifier's reason (never the token).
+ * a 401 with the verifier's reason, cut short (never the token).
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -13,6 +13,15 @@ import { errorResponse } from './responses';
 export const requestIdOf = (event: APIGatewayProxyEventV2, awsRequestId: string | undefined): string =>
   // A malformed event (a test's, a misconfigured integration's) may lack the request context its type promises.
   awsRequestId ?? (event.requestContext as Partial<APIGatewayProxyEventV2['requestContext']> | undefined)?.requestId ?? 'unknown';
+
+/**
+ * The verifier's messages quote the token's own `iss`, `aud` or `kid`, which
+ * the sender chooses (up to the 8 KiB a token may have): a log line keeps
+ * enough of them to tell the reasons apart, and no more.
+ */
+const MAX_LOGGED_CAUSE = 200;
+const cut = (text: unknown): unknown =>
+  typeof text === 'string' && text.length > MAX_LOGGED_CAUSE ? `${text.slice(0, MAX_LOGGED_CAUSE)}…` : text;
 
 export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
   onError: (request) => {
@@ -27,7 +36,7 @@ export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> =>
         request_id: requestId,
         status: 401,
         reason: httpError.message,
-        ...(cause === undefined ? {} : { cause: { name: cause.name, message: cause.message } }),
+        ...(cause === undefined ? {} : { cause: { name: cause.name, message: cut(cause.message) } }),
       });
     }
     request.response = errorResponse(httpError, requestId);

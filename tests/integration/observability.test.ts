@@ -131,10 +131,33 @@ describe('the request line', () => {
       expect(result.status).toBe(status);
       const [line] = byMessage(lines, 'Request');
       expect(line).toMatchObject({ route: 'DELETE /api/v1/actors/{id}', status, reason });
+      // A 403 names the caller its verified token proves; a 401 names nobody (an unverified `sub` is whatever the sender wrote).
+      if (status === 403) expect(line.sub).toBe('local|casting-assistant');
+      else expect(line).not.toHaveProperty('sub');
       expectMetricLine(line, 'AuthRejections', { Reason: reason });
       if (request.token !== undefined) expect(text).not.toContain(request.token);
       expect(byMessage(lines, 'Audit')).toEqual([]);
     }
+  });
+});
+
+describe('the line of a refused token', () => {
+  it.each([
+    ['issuer', { iss: `https://${'i'.repeat(5000)}.example/` }],
+    ['audience', { aud: `urn:${'a'.repeat(5000)}` }],
+  ])('cuts the verifier\'s message, which quotes the token\'s own %s, to a few hundred characters; the request line keeps its reason', async (_claim, claims) => {
+    const token = await customToken({ permissions: ['get:actors'], claims });
+    const { result, lines, text } = await run('deleteActor', { token, method: 'DELETE', path: '/api/v1/actors/{id}', pathParameters: { id: '01HZZZZZZZZZZZZZZZZZZZZZZZ' } });
+    expect(result.status).toBe(401);
+    const [warning, ...others] = byMessage(lines, 'Access token rejected');
+    expect(others).toEqual([]);
+    expect(warning.cause.name).toMatch(/^JwtInvalid(Issuer|Audience)Error$/);
+    expect(warning.cause.message.length).toBeLessThanOrEqual(201);
+    expect(warning.cause.message).toMatch(/not allowed/);
+    expect(text.length).toBeLessThan(3000);
+    const [line] = byMessage(lines, 'Request');
+    expect(line).toMatchObject({ status: 401, reason: 'invalid_token' });
+    expectMetricLine(line, 'AuthRejections', { Reason: 'invalid_token' });
   });
 });
 

@@ -44,6 +44,8 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 // ---- the JWKS server --------------------------------------------------------------------------
 let published: Key[] = [];
 let fetches = 0;
+/** How the stand-in tenant answers: normally, or as an outage does. */
+let tenant: 'up' | 'error 500' | 'connection reset' | 'not JSON' = 'up';
 let server: Server;
 let jwksUri: string;
 
@@ -51,6 +53,18 @@ beforeAll(async () => {
   Date.now = () => realNow() + offsetMs;
   server = createServer((request, response) => {
     fetches += 1;
+    if (tenant === 'connection reset') {
+      request.socket.destroy();
+      return;
+    }
+    if (tenant === 'error 500') {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end('Internal Server Error');
+      return;
+    }
+    if (tenant === 'not JSON') {
+      response.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
+      return;
+    }
     if (request.url !== '/.well-known/jwks.json') {
       response.writeHead(404).end();
       return;
@@ -69,6 +83,7 @@ afterAll(async () => {
 beforeEach(() => {
   forgetVerifiedTokens();
   fetches = 0;
+  tenant = 'up';
 });
 
 /** aws-jwt-verify's fetcher speaks HTTPS only; this one fetches the same URL over plain HTTP. */
@@ -138,6 +153,117 @@ describe('signing-key rotation', () => {
     expect(await rejection(token, verifier)).toBeInstanceOf(UnauthorizedError);
     // One fetch because the JWKS was too old, one more by aws-jwt-verify for a kid the fresh JWKS lacks.
     expect(fetches).toBe(3);
+  });
+});
+
+const HOUR_MS = 60 * 60 * 1000;
+
+describe('an Auth0 outage', () => {
+  it.each(['error 500', 'connection reset', 'not JSON'] as const)(
+    'with the key set answering %s: keeps verifying with the last good key set for an hour after the last good fetch, then answers 503, and recovers',
+    async (outage) => {
+      const key = newKey(`outage-${outage}`);
+      published = [key];
+      const verifier = tenantVerifier();
+      expect((await verifyToken(await sign(key), verifier)).sub).toBe('auth0|someone');
+      expect(fetches).toBe(1);
+
+      tenant = outage;
+      // The key set is due for a refresh, which fails: new tokens (none of them in the verified-token cache) still verify.
+      advance(JWKS_MAX_AGE_MS + 1000);
+      expect((await verifyToken(await sign(key, { sub: 'auth0|after-refresh-failed' }), verifier)).sub).toBe('auth0|after-refresh-failed');
+      expect(fetches).toBe(2);
+      advance(HOUR_MS - JWKS_MAX_AGE_MS - 3000);
+      expect((await verifyToken(await sign(key, { sub: 'auth0|near-the-hour' }), verifier)).sub).toBe('auth0|near-the-hour');
+
+      // An hour after the last good fetch the keys are no longer trusted: fail closed, as with no keys at all.
+      advance(3000);
+      const closed = await rejection(await sign(key, { sub: 'auth0|past-the-hour' }), verifier);
+      expect(closed).toBeInstanceOf(ServiceUnavailableError);
+      expect((closed as ServiceUnavailableError).headers['Retry-After']).toBe('5');
+
+      // The tenant answers again: the next attempt fetches the key set, and tokens verify again.
+      tenant = 'up';
+      advance(60 * 1000);
+      const before = fetches;
+      expect((await verifyToken(await sign(key, { sub: 'auth0|recovered' }), verifier)).sub).toBe('auth0|recovered');
+      expect(fetches).toBe(before + 1);
+    },
+  );
+
+  it('does not try the unreachable tenant on every request: one attempt per retry interval, the rest verified with the last good keys', async () => {
+    const key = newKey('outage-retries');
+    published = [key];
+    const verifier = tenantVerifier();
+    await verifyToken(await sign(key), verifier);
+    tenant = 'error 500';
+    advance(JWKS_MAX_AGE_MS + 1000);
+    for (let i = 0; i < 20; i += 1) {
+      expect((await verifyToken(await sign(key, { sub: `auth0|caller-${i}` }), verifier)).sub).toBe(`auth0|caller-${i}`);
+    }
+    expect(fetches).toBe(2);
+  });
+
+  it('answers 503 to a token of ours when the tenant has never been reached, and does not retry on every request', async () => {
+    const key = newKey('never-reached');
+    published = [key];
+    tenant = 'error 500';
+    const verifier = tenantVerifier();
+    for (let i = 0; i < 5; i += 1) expect(await rejection(await sign(key, { sub: `auth0|cold-${i}` }), verifier)).toBeInstanceOf(ServiceUnavailableError);
+    expect(fetches).toBe(1);
+    tenant = 'up';
+    advance(60 * 1000);
+    expect((await verifyToken(await sign(key), verifier)).sub).toBe('auth0|someone');
+  });
+});
+
+describe('forged tokens with a random kid', () => {
+  const attacker = newKey('attacker');
+  const forge = async (kid: string) =>
+    new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'auth0|forger', iat: nowSeconds(), exp: nowSeconds() + 3600, permissions: ['get:actors'] })
+      .setProtectedHeader({ alg: 'RS256', kid })
+      .sign(await importPKCS8(attacker.pem, 'RS256'));
+  const randomKid = () => `forged-${Math.random().toString(36).slice(2)}`;
+
+  it('make an instance fetch the key set at most once per kid, and at most once per window whatever the kid', async () => {
+    const key = newKey('real-key');
+    published = [key];
+    const verifier = tenantVerifier();
+    await verifyToken(await sign(key), verifier);
+    expect(fetches).toBe(1);
+
+    const repeated = randomKid();
+    for (const kid of [repeated, ...Array.from({ length: 30 }, randomKid), repeated]) {
+      expect(await rejection(await forge(kid), verifier)).toBeInstanceOf(UnauthorizedError);
+    }
+    expect(fetches).toBe(2);
+
+    // A minute on, a kid already tried is still not worth a fetch…
+    advance(60 * 1000);
+    expect(await rejection(await forge(repeated), verifier)).toBeInstanceOf(UnauthorizedError);
+    expect(fetches).toBe(2);
+    // …but a new one is (once), so a flood of forged kids cannot hold off a key the tenant really adds.
+    const added = newKey('added-during-the-flood');
+    published = [key, added];
+    expect((await verifyToken(await sign(added), verifier)).sub).toBe('auth0|someone');
+    expect(fetches).toBe(3);
+    expect(await rejection(await forge(randomKid()), verifier)).toBeInstanceOf(UnauthorizedError);
+    expect(fetches).toBe(3);
+  });
+
+  it('cannot make an instance hammer an unreachable tenant', async () => {
+    const key = newKey('real-key-2');
+    published = [key];
+    const verifier = tenantVerifier();
+    await verifyToken(await sign(key), verifier);
+    tenant = 'error 500';
+    for (let i = 0; i < 30; i += 1) {
+      const error = await rejection(await forge(randomKid()), verifier);
+      expect([UnauthorizedError, ServiceUnavailableError]).toContain((error as object).constructor);
+    }
+    expect(fetches).toBeLessThanOrEqual(2);
+    // Meanwhile genuine tokens still verify with the keys the instance has.
+    expect((await verifyToken(await sign(key, { sub: 'auth0|genuine' }), verifier)).sub).toBe('auth0|genuine');
   });
 });
 
