@@ -93,7 +93,8 @@ const webAcl = (stackName, perAddress) => ({
   Properties: {
     Name: `${stackName}-edge`,
     Scope: 'CLOUDFRONT',
-    Description: `Per-address rate limits in front of ${stackName} (README, "The edge").`,
+    // WAF allows no quotes or brackets here.
+    Description: `Per-address rate limits in front of ${stackName}, see the README, The edge`,
     DefaultAction: { Allow: {} },
     // WAF cannot add a request id, nor a Retry-After (it prefixes every header it adds with x-amzn-waf-).
     CustomResponseBodies: {

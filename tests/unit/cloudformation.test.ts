@@ -15,7 +15,9 @@
  *
  * The same two packaged templates also carry what an operator needs (README
  * §10a): tracing rights, reserved concurrency, retained versions for
- * rollback, the access log, and on the kept stage the alarms and dashboard.
+ * rollback, the access log, and on the kept stage the alarms and dashboard;
+ * and the edge (README §10, "Throttles" and "The edge"): each route's own
+ * throttle on both, CloudFront and WAF in front of the API on the kept one only.
  * Every resource of both is checked against the CloudFormation resource
  * specification (tests/helpers/cfn-spec.ts), so a misspelt property fails here.
  *
@@ -983,6 +985,10 @@ describe('the packaged edge', () => {
   it('limits each client address: all requests, and far fewer for the public documents, answered 429 in JSON', () => {
     const [, acl] = only(prod, 'AWS::WAFv2::WebACL');
     expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    // WAF's own patterns, which the resource specification does not carry.
+    expect(acl.Properties.Name).toMatch(/^[\w-]{1,128}$/);
+    expect(acl.Properties.Description).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/);
+    for (const rule of acl.Properties.Rules) expect(rule.VisibilityConfig.MetricName).toMatch(/^[\w#:.\-/]{1,255}$/);
     expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
     const rules = new Map<string, any>(acl.Properties.Rules.map((rule: any) => [rule.Name, rule]));
     expect([...rules.keys()].sort()).toEqual(['documents-per-address', 'requests-per-address']);
