@@ -126,6 +126,34 @@ export const readCursorKeys = (): string[] => {
   return keys;
 };
 
+/** The request header CloudFront adds on its way to the HTTP API (lib/deploy/edge.cjs): its value is a stage's edge key. */
+export const EDGE_ORIGIN_HEADER = 'x-origin-verify';
+const MIN_EDGE_KEY_LENGTH = 32;
+
+export interface EdgeConfig {
+  /** The values of EDGE_ORIGIN_HEADER that prove a request came through the stage's CloudFront distribution. */
+  originKeys: string[];
+}
+
+/**
+ * On a stage deployed behind the edge (README, "The edge"), the keys from
+ * EDGE_ORIGIN_KEYS (comma-separated, like CURSOR_KEYS): CloudFront sends the
+ * first, every one is accepted, so a key can be replaced without refusing
+ * requests while the distribution is updated. Undefined, and nothing is
+ * checked, on stages without the edge (packaging sets the variable only for
+ * those with it) and always in local mode, where no CloudFront stands in front.
+ */
+export const readEdgeConfig = (): EdgeConfig | undefined => {
+  if (runsLocally()) return undefined;
+  const configured = readEnv('EDGE_ORIGIN_KEYS');
+  if (configured === undefined) return undefined;
+  const keys = configured.split(',').map((key) => key.trim());
+  if (keys.some((key) => key.length < MIN_EDGE_KEY_LENGTH)) {
+    throw new ConfigError(`EDGE_ORIGIN_KEYS must be a comma-separated list of keys of at least ${String(MIN_EDGE_KEY_LENGTH)} characters each.`);
+  }
+  return { originKeys: keys };
+};
+
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 

@@ -5,7 +5,8 @@
  * (README §2), through the official `auth0` SDK's ManagementClient:
  *   - the API (resource server) whose identifier is API_AUDIENCE: RS256, RBAC
  *     on (`enforce_policies`), permissions in the access token
- *     (`token_dialect: access_token_authz`), and exactly the 8 permissions of
+ *     (`token_dialect: access_token_authz`), access tokens valid an hour
+ *     (`token_lifetime`, `--token-lifetime`), and exactly the 8 permissions of
  *     lib/auth/permissions.ts as its scopes;
  *   - the 3 roles, each granted exactly its permissions of this API (missing
  *     ones added, extra ones of this API removed; other APIs' left alone).
@@ -62,11 +63,44 @@ export const API_SETTINGS = {
   token_dialect: 'access_token_authz',
 } as const;
 
-const SETTING_LABELS: Record<keyof typeof API_SETTINGS, string> = {
+/**
+ * How long an access token for the API is valid, unless `--token-lifetime` says otherwise. A token keeps the
+ * permissions it was issued with until it expires, so this bounds how long a removed role still works
+ * (README, "Provisioning Auth0 with a script"). Auth0's own default is a day.
+ */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
+/** A minute at least (shorter only multiplies token requests); a day at most (Auth0's default, the bound this setting exists to lower). */
+const MIN_TOKEN_LIFETIME_SECONDS = 60;
+const MAX_TOKEN_LIFETIME_SECONDS = 86_400;
+
+const badTokenLifetime = (given: string): SetupConfigError =>
+  new SetupConfigError(
+    `The access-token lifetime must be a whole number of seconds from ${String(MIN_TOKEN_LIFETIME_SECONDS)} to ` +
+      `${String(MAX_TOKEN_LIFETIME_SECONDS)}, not ${given}.`,
+  );
+
+const readTokenLifetime = (seconds: number | undefined): number => {
+  const lifetime = seconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
+  if (!Number.isInteger(lifetime) || lifetime < MIN_TOKEN_LIFETIME_SECONDS || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+    throw badTokenLifetime(String(seconds));
+  }
+  return lifetime;
+};
+
+/** Everything the API's settings must be, with the access-token lifetime chosen. */
+const apiSettings = (tokenLifetime: number) => ({ ...API_SETTINGS, token_lifetime: tokenLifetime });
+type ApiSettings = ReturnType<typeof apiSettings>;
+
+const SETTING_LABELS: Record<keyof ApiSettings, string> = {
   signing_alg: 'signing algorithm',
   enforce_policies: 'RBAC (enforce_policies)',
   token_dialect: 'token dialect (access_token_authz = permissions in the access token)',
+  token_lifetime: 'access-token lifetime',
 };
+
+/** A setting's value as the change lines print it: the lifetime with its unit. */
+const settingValue = (key: keyof ApiSettings, value: unknown): string =>
+  key === 'token_lifetime' && typeof value === 'number' ? `${String(value)} s` : describeValue(value);
 
 const VERBS: Record<string, string> = { get: 'Read', post: 'Create', patch: 'Update', delete: 'Delete' };
 
@@ -87,6 +121,8 @@ export interface ProvisionOptions {
   audience?: string;
   /** Name given to the API when it is created (an existing API keeps its name). */
   apiName?: string;
+  /** The access-token lifetime of the API, in seconds (default DEFAULT_TOKEN_LIFETIME_SECONDS). */
+  tokenLifetime?: number;
   dryRun?: boolean;
   /** Called with each output line as it happens. */
   log?: (line: string) => void;
@@ -125,6 +161,7 @@ interface Settings {
   clientId: string;
   clientSecret: string;
   audience: string;
+  tokenLifetime: number;
 }
 
 const readSettings = (options: ProvisionOptions): Settings => {
@@ -153,7 +190,7 @@ const readSettings = (options: ProvisionOptions): Settings => {
   if (!/^[a-z0-9.-]+(:\d+)?$/i.test(domain)) {
     throw new SetupConfigError(`AUTH0_DOMAIN must be a host name such as your-tenant.us.auth0.com, not "${domain}".`);
   }
-  return { domain, clientId, clientSecret, audience };
+  return { domain, clientId, clientSecret, audience, tokenLifetime: readTokenLifetime(options.tokenLifetime) };
 };
 
 const describeValue = (value: unknown): string => {
@@ -292,15 +329,17 @@ const describe = (step: Step, dryRun: boolean): string[] =>
 const sameScope = (a: { value: string; description?: string | undefined }, b: { value: string; description?: string | undefined }) =>
   a.value === b.value && (a.description ?? '') === (b.description ?? '');
 
-const planApi = (api: Tenant['api'], audience: string, apiName: string): Step[] => {
+const planApi = (api: Tenant['api'], audience: string, apiName: string, tokenLifetime: number): Step[] => {
+  const settings = apiSettings(tokenLifetime);
+  const described = `RS256, RBAC on, permissions in the access token, access tokens valid ${String(tokenLifetime)} s`;
   if (api === undefined) {
-    const summary = `${audience} ("${apiName}": RS256, RBAC on, permissions in the access token, ${API_SCOPES.length} permissions)`;
+    const summary = `${audience} ("${apiName}": ${described}, ${API_SCOPES.length} permissions)`;
     return [
       {
         kind: 'change',
         changes: [['create', `API ${summary}`]],
         call: `create the API ${audience}`,
-        apply: (management) => management.resourceServers.create({ name: apiName, identifier: audience, scopes: API_SCOPES, ...API_SETTINGS }),
+        apply: (management) => management.resourceServers.create({ name: apiName, identifier: audience, scopes: API_SCOPES, ...settings }),
       },
     ];
   }
@@ -310,10 +349,10 @@ const planApi = (api: Tenant['api'], audience: string, apiName: string): Step[] 
 
   const update: Management.UpdateResourceServerRequestContent = {};
   const settingChanges: [Verb, string][] = [];
-  for (const key of Object.keys(API_SETTINGS) as (keyof typeof API_SETTINGS)[]) {
-    if (api[key] !== API_SETTINGS[key]) {
-      Object.assign(update, { [key]: API_SETTINGS[key] });
-      settingChanges.push(['update', `API ${audience}: ${SETTING_LABELS[key]} ${describeValue(api[key])} → ${String(API_SETTINGS[key])}`]);
+  for (const key of Object.keys(settings) as (keyof ApiSettings)[]) {
+    if (api[key] !== settings[key]) {
+      Object.assign(update, { [key]: settings[key] });
+      settingChanges.push(['update', `API ${audience}: ${SETTING_LABELS[key]} ${settingValue(key, api[key])} → ${settingValue(key, settings[key])}`]);
     }
   }
   const current = api.scopes ?? [];
@@ -337,7 +376,7 @@ const planApi = (api: Tenant['api'], audience: string, apiName: string): Step[] 
 
   const id = api.id ?? audience;
   return [
-    ...(settingChanges.length === 0 ? [unchanged(`API ${audience} (RS256, RBAC on, permissions in the access token)`)] : []),
+    ...(settingChanges.length === 0 ? [unchanged(`API ${audience} (${described})`)] : []),
     ...(settingChanges.length + scopeChanges.length === 0
       ? []
       : [
@@ -404,8 +443,8 @@ const planRole = (tenant: Tenant, slug: RoleSlug, audience: string): Step[] => {
 };
 
 /** The whole plan: the API first (the roles' permissions refer to its scopes), then each role. Throws SetupConfigError on a tenant it cannot fix. */
-const plan = (tenant: Tenant, audience: string, apiName: string): Step[] => [
-  ...planApi(tenant.api, audience, apiName),
+const plan = (tenant: Tenant, audience: string, apiName: string, tokenLifetime: number): Step[] => [
+  ...planApi(tenant.api, audience, apiName, tokenLifetime),
   ...ROLE_SLUGS.flatMap((slug) => planRole(tenant, slug, audience)),
 ];
 
@@ -413,7 +452,7 @@ const plan = (tenant: Tenant, audience: string, apiName: string): Step[] => [
 // 3. Run the plan: the same loop for a dry run and a real one.
 
 export const provisionAuth0 = async (options: ProvisionOptions): Promise<ProvisionResult> => {
-  const { domain, clientId, clientSecret, audience } = readSettings(options);
+  const { domain, clientId, clientSecret, audience, tokenLifetime } = readSettings(options);
   const dryRun = options.dryRun ?? false;
   const management = new ManagementClient({
     domain,
@@ -423,7 +462,7 @@ export const provisionAuth0 = async (options: ProvisionOptions): Promise<Provisi
   });
   const call: Call = (what, fn) => callAuth0(what, clientSecret, fn);
 
-  const steps = plan(await readTenant(management, audience, call), audience, options.apiName ?? DEFAULT_API_NAME);
+  const steps = plan(await readTenant(management, audience, call), audience, options.apiName ?? DEFAULT_API_NAME, tokenLifetime);
 
   const lines: string[] = [];
   const changes: string[] = [];
@@ -438,12 +477,13 @@ export const provisionAuth0 = async (options: ProvisionOptions): Promise<Provisi
   return { lines, changes };
 };
 
-const usage = `Usage: npm run auth0:setup -- [--dry-run] [--audience <API identifier>] [--name <API name>]
+const usage = `Usage: npm run auth0:setup -- [--dry-run] [--audience <API identifier>] [--name <API name>] [--token-lifetime <seconds>]
 
 Creates or updates the Auth0 API, its ${PERMISSIONS.length} permissions and the ${ROLE_SLUGS.length} roles of Ensemble.
 Environment: AUTH0_DOMAIN, AUTH0_CLIENT_ID, AUTH0_CLIENT_SECRET (a machine-to-machine application authorised
 for the Auth0 Management API with ${MANAGEMENT_SCOPES.join(', ')}), API_AUDIENCE (or --audience).
-  --dry-run   read the tenant and print the plan; change nothing`;
+  --dry-run            read the tenant and print the plan; change nothing
+  --token-lifetime <s> how long the API's access tokens are valid, ${MIN_TOKEN_LIFETIME_SECONDS}–${MAX_TOKEN_LIFETIME_SECONDS} s (default ${DEFAULT_TOKEN_LIFETIME_SECONDS})`;
 
 /** The command line: returns the exit code. */
 export const main = async (
@@ -452,7 +492,7 @@ export const main = async (
   out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<number> => {
-  let values: { 'dry-run'?: boolean; audience?: string; name?: string; help?: boolean };
+  let values: { 'dry-run'?: boolean; audience?: string; name?: string; 'token-lifetime'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -460,6 +500,7 @@ export const main = async (
         'dry-run': { type: 'boolean' },
         audience: { type: 'string' },
         name: { type: 'string' },
+        'token-lifetime': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -482,6 +523,12 @@ export const main = async (
       log: out,
     };
     if (values.name !== undefined) options.apiName = values.name;
+    const lifetime = values['token-lifetime'];
+    if (lifetime !== undefined) {
+      // Digits only: Number() would also take '', ' 60', '1e3' and '0x3c'.
+      if (!/^\d+$/.test(lifetime)) throw badTokenLifetime(JSON.stringify(lifetime));
+      options.tokenLifetime = Number(lifetime);
+    }
     readSettings(options); // fail on missing settings before printing anything
     if (dryRun) out('Dry run: reading the tenant only; nothing will be written.');
     const { changes } = await provisionAuth0(options);

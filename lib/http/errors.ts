@@ -57,6 +57,11 @@ export class ForbiddenError extends HttpError {
   }
 }
 
+/** A request that reached the HTTP API around the stage's CloudFront distribution (lib/http/edge-origin.ts). */
+export class NotThroughEdgeError extends HttpError {
+  readonly statusCode = 403;
+}
+
 export class NotFoundError extends HttpError {
   readonly statusCode = 404;
 }

@@ -15,12 +15,13 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { authorize } from './authorize';
+import { requireEdgeOrigin } from './edge-origin';
 import type { Permission } from '../auth/permissions';
 import { countMetric, logger, withinRequest } from '../log';
 import { parseJsonBody, parsePathParams, parseQuery } from './parse';
 import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
-import { ForbiddenError, UnauthorizedError } from './errors';
+import { ForbiddenError, NotThroughEdgeError, UnauthorizedError } from './errors';
 import { expectedVersion, idempotencyKey } from './preconditions';
 import { createdResource, ok, okResource, type ApiResponse } from './responses';
 import type { OperationDefinition, ResponseKind } from './route-table';
@@ -97,7 +98,13 @@ const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => 
 
 /** Why a request was turned away, for the AuthRejections metric: the 401 says why, a 403 is always the permission. */
 const rejectionReason = (error: unknown): string =>
-  error instanceof UnauthorizedError ? error.reason : error instanceof ForbiddenError ? 'missing_permission' : 'invalid_token';
+  error instanceof UnauthorizedError
+    ? error.reason
+    : error instanceof ForbiddenError
+      ? 'missing_permission'
+      : error instanceof NotThroughEdgeError
+        ? 'not_through_edge'
+        : 'invalid_token';
 
 /**
  * One line per request, written once the response is final (this middleware
@@ -221,6 +228,8 @@ export const operation = <D extends OperationDefinition>(
 
   const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
   for (const middleware of responseStack(definition.permission, options)) handler.use(middleware);
+  // Before the token: a request around the edge is refused whoever sends it.
+  handler.use(requireEdgeOrigin());
   if (definition.permission !== null) handler.use(authorize(definition.permission));
   return handler;
 };

@@ -197,6 +197,10 @@ const validateResourceServerFields = (body: Record<string, unknown>): void => {
   if (body.token_dialect !== undefined && !TOKEN_DIALECTS.includes(body.token_dialect as string)) {
     throw new HttpError(400, `Payload validation error: 'No enum match for: "${shown(body.token_dialect)}"' on property token_dialect.`, 'invalid_body');
   }
+  // Auth0's bounds for an API's access-token lifetime: whole seconds, at most 30 days.
+  if (body.token_lifetime !== undefined && !(Number.isInteger(body.token_lifetime) && (body.token_lifetime as number) > 0 && (body.token_lifetime as number) <= 2_592_000)) {
+    throw new HttpError(400, "Payload validation error: 'Expected an integer from 1 to 2592000' on property token_lifetime.", 'invalid_body');
+  }
   if (body.enforce_policies !== undefined && typeof body.enforce_policies !== 'boolean') {
     throw new HttpError(400, "Payload validation error: 'Expected type boolean' on property enforce_policies.", 'invalid_body');
   }

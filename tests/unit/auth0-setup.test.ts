@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { PERMISSIONS, ROLE_SLUGS, ROLES } from '../../lib/auth/permissions';
 import {
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
   MANAGEMENT_SCOPES,
   provisionAuth0,
   SetupApiError,
@@ -64,6 +65,7 @@ const writesSince = (start: number) =>
   standin.requests.slice(start).filter((request) => request.method !== 'GET' && request.path !== '/oauth/token');
 const expectProvisioned = () => {
   expect(api()).toMatchObject({ signing_alg: 'RS256', enforce_policies: true, token_dialect: 'access_token_authz', is_system: false });
+  expect(api()!.token_lifetime).toBe(3600);
   expect(api()!.scopes.map((scope) => scope.value).sort()).toEqual([...PERMISSIONS].sort());
   expect(standin.store.roles.map((candidate) => candidate.name).sort()).toEqual([...ROLE_NAMES].sort());
   for (const name of ROLE_NAMES) expect(granted(name)).toEqual(expected(name));
@@ -111,6 +113,14 @@ const DRIFTS: [string, () => void, string[], string[]][] = [
     ['PATCH /api/v2/resource-servers/{id}'],
   ],
   [
+    "the access-token lifetime back at Auth0's default of a day",
+    () => {
+      api()!.token_lifetime = 86400;
+    },
+    [`updated API ${AUDIENCE}: access-token lifetime 86400 s → 3600 s`],
+    ['PATCH /api/v2/resource-servers/{id}'],
+  ],
+  [
     'a permission missing from the API and a stray one on it',
     () => {
       api()!.scopes = [...api()!.scopes.filter((scope) => scope.value !== 'delete:actors'), { value: 'read:secrets' }];
@@ -145,6 +155,8 @@ describe('npm run auth0:setup', () => {
       signing_alg: 'RS256',
       enforce_policies: true,
       token_dialect: 'access_token_authz',
+      // An hour, not Auth0's default day: a removed role stops working when the tokens issued before expire.
+      token_lifetime: 3600,
     });
     expect(server.scopes.map((scope) => scope.value)).toEqual([...PERMISSIONS]);
     expect(server.scopes.every((scope) => (scope.description ?? '').length > 0)).toBe(true);
@@ -157,6 +169,7 @@ describe('npm run auth0:setup', () => {
     );
     expect(changes).toHaveLength(1 + ROLE_SLUGS.length + permissionLines.length);
     expect(changes[0]).toMatch(new RegExp(`^created API ${AUDIENCE} `));
+    expect(changes[0]).toContain('access tokens valid 3600 s');
     for (const name of ROLE_NAMES) expect(changes).toContain(`created role ${name}`);
     for (const line of permissionLines) expect(changes).toContain(line);
     expect(lines.filter((line) => line.startsWith('unchanged'))).toEqual([]);
@@ -178,7 +191,7 @@ describe('npm run auth0:setup', () => {
     expect(changes).toEqual([]);
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(/^unchanged: /);
-    expect(lines).toContain(`unchanged: API ${AUDIENCE} (RS256, RBAC on, permissions in the access token)`);
+    expect(lines).toContain(`unchanged: API ${AUDIENCE} (RS256, RBAC on, permissions in the access token, access tokens valid 3600 s)`);
     for (const name of ROLE_NAMES) expect(lines.some((line) => line.startsWith(`unchanged: permissions of role ${name}`))).toBe(true);
     expect(writesSince(start)).toEqual([]);
     expect(standin.store).toEqual(before);
@@ -340,6 +353,49 @@ describe('npm run auth0:setup', () => {
     });
   });
 
+  describe('the access-token lifetime', () => {
+    it('defaults to an hour', () => {
+      expect(DEFAULT_TOKEN_LIFETIME_SECONDS).toBe(3600);
+    });
+
+    it('takes another lifetime, which the dry run shows and the real run sets', async () => {
+      await run();
+      const planned = await run({ dryRun: true, tokenLifetime: 900 });
+      expect(planned.changes).toEqual([`would update API ${AUDIENCE}: access-token lifetime 3600 s → 900 s`]);
+      expect(api()!.token_lifetime).toBe(3600);
+      const applied = await run({ tokenLifetime: 900 });
+      expect(applied.changes).toEqual([`updated API ${AUDIENCE}: access-token lifetime 3600 s → 900 s`]);
+      expect(api()!.token_lifetime).toBe(900);
+      expect((await run({ tokenLifetime: 900 })).changes).toEqual([]);
+    });
+
+    it('creates a new API with the lifetime given', async () => {
+      const { changes } = await run({ tokenLifetime: 1800 });
+      expect(changes[0]).toContain('access tokens valid 1800 s');
+      expect(api()!.token_lifetime).toBe(1800);
+    });
+
+    it.each([0, 59, 86401, 1.5, Number.NaN])('refuses %p seconds before any request', async (seconds) => {
+      const attempt = run({ tokenLifetime: seconds });
+      await expect(attempt).rejects.toThrow(SetupConfigError);
+      await expect(attempt).rejects.toThrow('The access-token lifetime must be a whole number of seconds from 60 to 86400');
+      expect(standin.requests).toEqual([]);
+    });
+
+    it.each(['abc', '3600s', '', '-5'])('the CLI refuses --token-lifetime %j with status 2, before any request', (value) => {
+      const { AUTH0_DOMAIN: _d, AUTH0_CLIENT_ID: _i, AUTH0_CLIENT_SECRET: _s, API_AUDIENCE: _a, ...env } = process.env;
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/deploy/auth0-setup.ts', '--dry-run', `--token-lifetime=${value}`], {
+        env: { ...env, AUTH0_DOMAIN: 'unreachable.invalid', AUTH0_CLIENT_ID: 'id', AUTH0_CLIENT_SECRET: 'do-not-print-me', API_AUDIENCE: AUDIENCE },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('The access-token lifetime must be a whole number of seconds from 60 to 86400');
+      expect(result.stderr).not.toContain('do-not-print-me');
+    });
+  });
+
   describe('settings and credentials', () => {
     it.each([
       ['domain', 'AUTH0_DOMAIN'],
@@ -398,7 +454,7 @@ describe('npm run auth0:setup', () => {
     const readme = readFileSync(resolve('README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Provisioning Auth0 with a script'), readme.indexOf('## 9.'));
     expect(section.length).toBeGreaterThan(0);
-    for (const text of ['npm run auth0:setup', '--dry-run', 'AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'API_AUDIENCE', ...MANAGEMENT_SCOPES]) {
+    for (const text of ['npm run auth0:setup', '--dry-run', '--token-lifetime', 'AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'API_AUDIENCE', ...MANAGEMENT_SCOPES]) {
       expect(section).toContain(text);
     }
   });

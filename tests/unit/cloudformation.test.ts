@@ -15,7 +15,9 @@
  *
  * The same two packaged templates also carry what an operator needs (README
  * §10a): tracing rights, reserved concurrency, retained versions for
- * rollback, the access log, and on the kept stage the alarms and dashboard.
+ * rollback, the access log, and on the kept stage the alarms and dashboard;
+ * and the edge (README §10, "Throttles" and "The edge"): each route's own
+ * throttle on both, CloudFront and WAF in front of the API on the kept one only.
  * Every resource of both is checked against the CloudFormation resource
  * specification (tests/helpers/cfn-spec.ts), so a misspelt property fails here.
  *
@@ -126,6 +128,9 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
     ALLOWED_ORIGINS: _origins,
     LOG_LEVEL: _level,
     ALARM_EMAIL: _email,
+    EDGE: _edge,
+    EDGE_ORIGIN_KEYS: _edgeKeys,
+    EDGE_WEB_ACL_ARN: _webAcl,
     ...inherited
   } = process.env;
   return new Promise((done, fail) => {
@@ -152,6 +157,8 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
 };
 
 const ALARM_EMAIL = 'oncall@example.com';
+/** The prod stage's edge keys (README, "The edge"): CloudFront sends the first, the functions accept both. */
+const EDGE_KEYS = ['e'.repeat(40), 'r'.repeat(36)];
 const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api', CURSOR_KEYS: 'c'.repeat(32) };
 
 let prod: Packaged;
@@ -165,6 +172,8 @@ beforeAll(async () => {
     AUTH0_CLIENT_ID: 'shell-client-id',
     AUTH0_CLIENT_SECRET: SHELL_SECRET,
     ALARM_EMAIL: ALARM_EMAIL,
+    // No EDGE: a kept stage has the edge unless told otherwise.
+    EDGE_ORIGIN_KEYS: EDGE_KEYS.join(','),
   });
   dev = await packageStage('dev', AUTH0);
 }, 360_000);
@@ -402,9 +411,10 @@ describe('the packaged functions', () => {
       // Local-mode settings (DynamoDB Local, the local signing keys) never reach a deployed function.
       expect(variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
       expect(variables).not.toHaveProperty('ENSEMBLE_KEYS_DIR');
-      // The one secret a function needs: the stage's own cursor keys, given at deploy (never the built-in one).
-      const { CURSOR_KEYS: cursorKeys, ...others } = variables;
+      // The secrets a function needs: the stage's own cursor keys and edge keys, given at deploy (never the built-in cursor key).
+      const { CURSOR_KEYS: cursorKeys, EDGE_ORIGIN_KEYS: edgeKeys, ...others } = variables;
       expect(cursorKeys).toBe(AUTH0.CURSOR_KEYS);
+      expect(edgeKeys).toBe(EDGE_KEYS.join(','));
       for (const [name, value] of Object.entries(others)) {
         expect(name).not.toMatch(/SECRET|PASSWORD|PASSWD|PRIVATE|TOKEN|CREDENTIAL|CLIENT_ID|(^|_)KEY(S|_|$)/i);
         expect(value).not.toMatch(/-----BEGIN|PRIVATE KEY|AKIA[0-9A-Z]{16}|eyJ[\w-]+\.eyJ/);
@@ -424,13 +434,57 @@ describe('the packaged HTTP API', () => {
     return apis[0]![1];
   };
 
-  it('throttles every route of its one stage', () => {
+  /**
+   * Each route's own bucket, [steady requests/s, burst] (README §10, "Throttles"): reads well below what 25
+   * instances serve, writes below what 10 do, the public documents and the catch-all far lower.
+   */
+  const READ = [50, 100];
+  const WRITE = [10, 20];
+  const ROUTE_LIMITS: Record<string, number[]> = {
+    'GET /api/v1/health': [5, 10],
+    'GET /api/v1/openapi.json': [2, 5],
+    'GET /api/v1/docs': [1, 3],
+    'GET /api/v1/actors': READ,
+    'GET /api/v1/actors/{id}': READ,
+    'GET /api/v1/actors/{id}/movies': READ,
+    'GET /api/v1/movies': READ,
+    'GET /api/v1/movies/{id}': READ,
+    'GET /api/v1/movies/{id}/actors': READ,
+    'POST /api/v1/actors': WRITE,
+    'PATCH /api/v1/actors/{id}': WRITE,
+    'DELETE /api/v1/actors/{id}': WRITE,
+    'POST /api/v1/movies': WRITE,
+    'PATCH /api/v1/movies/{id}': WRITE,
+    'DELETE /api/v1/movies/{id}': WRITE,
+    'PUT /api/v1/movies/{id}/actors/{actor_id}': WRITE,
+    'DELETE /api/v1/movies/{id}/actors/{actor_id}': WRITE,
+    $default: [5, 10],
+  };
+
+  it('throttles each route of its one stage with its own numbers: the documents far below reads, writes below reads', () => {
     for (const packaged of [prod, dev]) {
       const stages = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Stage');
       expect(stages).toHaveLength(1);
       const [, stage] = stages[0]!;
       expect(stage.Properties.StageName).toBe('$default');
-      expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+      const settings = Object.fromEntries(
+        Object.entries(stage.Properties.RouteSettings as Record<string, any>).map(([key, value]) => [
+          key,
+          [value.ThrottlingRateLimit, value.ThrottlingBurstLimit],
+        ]),
+      );
+      expect(settings).toEqual(ROUTE_LIMITS);
+      // A route without a row would get the default: the strictest of all.
+      expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 1, ThrottlingBurstLimit: 3 });
+    }
+  });
+
+  it('has a row for exactly the routes the API has, and creates the stage after them (API Gateway refuses settings for a route it does not know yet)', () => {
+    for (const packaged of [prod, dev]) {
+      const routes = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Route');
+      expect(routes.map(([, route]) => route.Properties.RouteKey).sort()).toEqual(Object.keys(ROUTE_LIMITS).sort());
+      const [, stage] = resourcesOfType(packaged.template, 'AWS::ApiGatewayV2::Stage')[0]!;
+      expect([stage.DependsOn ?? []].flat()).toEqual(expect.arrayContaining(routes.map(([logicalId]) => logicalId)));
     }
   });
 
@@ -880,6 +934,108 @@ describe('the code of each function, run through all its data paths', () => {
 
   it('sends exactly the operations the table alarms watch', () => {
     expect([...operations].sort()).toEqual([...DYNAMODB_OPERATIONS].sort());
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The edge: CloudFront and WAF in front of the HTTP API on kept stages
+// ---------------------------------------------------------------------------------------------
+
+/** AWS's managed CloudFront policies, by id: caching off, and every viewer header but Host (Authorization included) to the origin. */
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+describe('the packaged edge', () => {
+  const only = (packaged: Packaged, type: string) => {
+    const found = resourcesOfType(packaged.template, type);
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it('on a kept stage in us-east-1: a CloudFront distribution in front of the HTTP API, with the stage\'s own web ACL', () => {
+    const [, distribution] = only(prod, 'AWS::CloudFront::Distribution');
+    const [aclId] = only(prod, 'AWS::WAFv2::WebACL');
+    const config = distribution.Properties.DistributionConfig;
+    expect(config.Enabled).toBe(true);
+    expect(config.WebACLId).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+    expect(config.Origins).toHaveLength(1);
+    const [origin] = config.Origins;
+    expect(origin.DomainName).toEqual({ 'Fn::Sub': '${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}' });
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+    // The edge key the functions check; the first of EDGE_ORIGIN_KEYS.
+    expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: 'X-Origin-Verify', HeaderValue: EDGE_KEYS[0] }]);
+    expect(prod.template.Outputs.EdgeUrl.Value).toEqual({ 'Fn::Sub': 'https://${EdgeDistribution.DomainName}' });
+    expect(prod.template.Outputs.EdgeWebAclArn.Value).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+  });
+
+  it('caches nothing and forwards every method, the query string and the Authorization header, over HTTPS only', () => {
+    const config = only(prod, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig;
+    const behavior = config.DefaultCacheBehavior;
+    expect(behavior.TargetOriginId).toBe(config.Origins[0].Id);
+    expect(behavior.CachePolicyId).toBe(CACHING_DISABLED);
+    expect(behavior.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+    expect(behavior.AllowedMethods.sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    expect(behavior.ViewerProtocolPolicy).toBe('https-only');
+    // No legacy cache settings, and no other behaviour that could cache a path.
+    expect(behavior).not.toHaveProperty('ForwardedValues');
+    expect(behavior).not.toHaveProperty('DefaultTTL');
+    expect(config.CacheBehaviors ?? []).toEqual([]);
+  });
+
+  it('limits each client address: all requests, and far fewer for the public documents, answered 429 in JSON', () => {
+    const [, acl] = only(prod, 'AWS::WAFv2::WebACL');
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    // WAF's own patterns, which the resource specification does not carry.
+    expect(acl.Properties.Name).toMatch(/^[\w-]{1,128}$/);
+    expect(acl.Properties.Description).toMatch(/^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$/);
+    for (const rule of acl.Properties.Rules) expect(rule.VisibilityConfig.MetricName).toMatch(/^[\w#:.\-/]{1,255}$/);
+    expect(acl.Properties.DefaultAction).toEqual({ Allow: {} });
+    const rules = new Map<string, any>(acl.Properties.Rules.map((rule: any) => [rule.Name, rule]));
+    expect([...rules.keys()].sort()).toEqual(['documents-per-address', 'requests-per-address']);
+    const limits = Object.fromEntries([...rules].map(([name, rule]) => [name, rule.Statement.RateBasedStatement]));
+    expect(limits['requests-per-address']).toMatchObject({ Limit: 1500, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    expect(limits['requests-per-address']).not.toHaveProperty('ScopeDownStatement');
+    expect(limits['documents-per-address']).toMatchObject({ Limit: 100, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    const paths = limits['documents-per-address'].ScopeDownStatement.OrStatement.Statements.map((statement: any) => statement.ByteMatchStatement);
+    expect(paths.map((match: any) => [match.SearchString, match.PositionalConstraint, match.FieldToMatch])).toEqual([
+      ['/api/v1/docs', 'STARTS_WITH', { UriPath: {} }],
+      ['/api/v1/openapi.json', 'STARTS_WITH', { UriPath: {} }],
+    ]);
+    for (const rule of rules.values()) {
+      expect(rule.Action.Block.CustomResponse).toMatchObject({ ResponseCode: 429, CustomResponseBodyKey: 'too-many-requests' });
+      expect(rule.VisibilityConfig).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true });
+    }
+    const body = acl.Properties.CustomResponseBodies['too-many-requests'];
+    expect(body.ContentType).toBe('APPLICATION_JSON');
+    expect(JSON.parse(body.Content)).toEqual({ success: false, error: 429, message: expect.stringMatching(/too many requests/i) });
+  });
+
+  it('gives every function the edge keys to check, on the kept stage only', () => {
+    for (const [, { resource }] of functionsOf(prod)) expect(resource.Properties.Environment.Variables.EDGE_ORIGIN_KEYS).toBe(EDGE_KEYS.join(','));
+    for (const [, { resource }] of functionsOf(dev)) expect(resource.Properties.Environment.Variables).not.toHaveProperty('EDGE_ORIGIN_KEYS');
+  });
+
+  it('on a disposable stage (the edge off): no distribution, no web ACL, no edge output', () => {
+    for (const type of ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL']) expect(resourcesOfType(dev.template, type)).toEqual([]);
+    expect(dev.template.Outputs ?? {}).not.toHaveProperty('EdgeUrl');
+  });
+
+  it('outside us-east-1: uses the web ACL given by ARN, and creates none (a CloudFront-scope ACL lives only in us-east-1)', () => {
+    const { edgeResources } = createRequire(import.meta.url)('../../lib/deploy/edge.cjs') as {
+      edgeResources: (settings: { stackName: string; webAclArn: string | undefined; originKey: string; perAddress: Record<string, number> }) => { resources: Record<string, any>; outputs: Record<string, any> };
+    };
+    const arn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/shared-edge/1111-2222';
+    const { resources, outputs } = edgeResources({ stackName: 'ensemble-staging', webAclArn: arn, originKey: EDGE_KEYS[0]!, perAddress: { requests: 1500, documents: 100 } });
+    expect(Object.values(resources).map((resource) => resource.Type)).toEqual(['AWS::CloudFront::Distribution']);
+    const [distribution] = Object.values(resources);
+    expect(distribution.Properties.DistributionConfig.WebACLId).toBe(arn);
+    expect(outputs).not.toHaveProperty('EdgeWebAclArn');
+    // Valid against the specification too, in place of the stage's own distribution and ACL.
+    const edgeTypes = ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL'];
+    const others = Object.entries(prod.template.Resources as Record<string, any>).filter(([, resource]) => !edgeTypes.includes(resource.Type));
+    const { EdgeWebAclArn: _own, ...otherOutputs } = prod.template.Outputs;
+    const swapped = { ...prod.template, Resources: { ...Object.fromEntries(others), ...resources }, Outputs: { ...otherOutputs, ...outputs } };
+    expect(specProblems(swapped, loadSpec())).toEqual([]);
   });
 });
 

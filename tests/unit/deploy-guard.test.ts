@@ -6,7 +6,16 @@ import { join, resolve } from 'node:path';
 
 const packageStage = (env: Record<string, string | undefined>) => {
   const outDir = mkdtempSync(join(tmpdir(), 'ensemble-package-'));
-  const { AUTH0_DOMAIN: _domain, API_AUDIENCE: _audience, CURSOR_KEYS: _cursorKeys, ...inherited } = process.env;
+  const {
+    AUTH0_DOMAIN: _domain,
+    API_AUDIENCE: _audience,
+    CURSOR_KEYS: _cursorKeys,
+    EDGE: _edge,
+    EDGE_ORIGIN_KEYS: _edgeKeys,
+    EDGE_WEB_ACL_ARN: _webAcl,
+    AWS_REGION: _region,
+    ...inherited
+  } = process.env;
   const result = spawnSync(resolve('node_modules/.bin/serverless'), ['package', '--stage', 'guardtest', '--package', outDir], {
     env: { ...inherited, SLS_TELEMETRY_DISABLED: '1', ESBUILD_WORK_FOLDER: '.esbuild-package-test', ...env },
     encoding: 'utf8',
@@ -38,11 +47,33 @@ describe('packaging a stage', () => {
     expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
   });
 
+  const READY = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: 'c'.repeat(32) };
+  const EDGE_KEY = 'k'.repeat(32);
+
+  // guardtest is a kept stage: it has the edge (README, "The edge") unless EDGE=off.
+  it.each([
+    [{}, 'EDGE_ORIGIN_KEYS'],
+    [{ EDGE_ORIGIN_KEYS: 'short' }, 'EDGE_ORIGIN_KEYS'],
+    [{ EDGE: 'on' }, 'EDGE_ORIGIN_KEYS'],
+    [{ EDGE: 'maybe', EDGE_ORIGIN_KEYS: EDGE_KEY }, 'EDGE to on or off'],
+    [{ EDGE_ORIGIN_KEYS: EDGE_KEY, AWS_REGION: 'eu-west-1' }, 'EDGE_WEB_ACL_ARN'],
+    [{ EDGE_ORIGIN_KEYS: EDGE_KEY, AWS_REGION: 'eu-west-1', EDGE_WEB_ACL_ARN: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1' }, 'EDGE_WEB_ACL_ARN'],
+  ] as [Record<string, string>, string][])('refuses a kept stage with the edge on and %j, naming %s', (env, missing) => {
+    const result = packageStage({ ...READY, ...env });
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain(`Refusing to package or deploy: set ${missing}`);
+    expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
+  });
+
   it('builds one bundle per function, configured for Auth0 and with its cursor keys, when all are set', () => {
     const cursorKeys = `${'n'.repeat(40)},${'o'.repeat(40)}`;
-    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: cursorKeys });
+    // The edge switched off on a kept stage: allowed, and then nothing of it is built.
+    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: cursorKeys, EDGE: 'off' });
     expect(result.status).toBe(0);
     const template = JSON.parse(readFileSync(join(result.outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    for (const type of ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL']) {
+      expect(Object.values(template.Resources).filter((resource: any) => resource.Type === type)).toEqual([]);
+    }
     const functions = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::Lambda::Function') as any[];
     expect(functions).toHaveLength(18);
     for (const fn of functions) {
@@ -53,6 +84,7 @@ describe('packaging a stage', () => {
         CURSOR_KEYS: cursorKeys,
       });
       expect(fn.Properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
+      expect(fn.Properties.Environment.Variables).not.toHaveProperty('EDGE_ORIGIN_KEYS');
     }
     expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(18);
   });
