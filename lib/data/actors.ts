@@ -1,6 +1,6 @@
 /** Actors: reads, writes and lists, with their uniqueness, search words and cast links kept in step. */
 import { ageOn, todayUtc } from '../domain/dates';
-import { comparableText, searchWords } from '../domain/text';
+import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
 import { audit } from '../log';
 import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
 import { deleteLinkedRecord, setOf, sortedIds } from './cast';
@@ -9,7 +9,10 @@ import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotenc
 import type { MovieRecord } from './movies';
 import { readList } from './pages';
 import {
+  changedIdentity,
   checkExpectedVersion,
+  claimPkOf,
+  heldIdentity,
   identityChanged,
   insertRecord,
   newRecordFields,
@@ -63,6 +66,14 @@ const identityOf = (name: string): Identity => ({
   words: searchWords(name),
 });
 
+/** The claim and words the actor holds, including one created under the rules of earlier versions. */
+const heldBy = (actor: ActorRecord): Identity =>
+  heldIdentity(
+    actor,
+    () => identityOf(actor.name),
+    () => ({ ...identityOf(actor.name), unique: legacyComparableText(actor.name), words: legacySearchWords(actor.name) }),
+  );
+
 export const getActor = (id: string): Promise<ActorRecord> => readRecord<ActorRecord>(store().actors, id);
 
 /** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
@@ -72,6 +83,7 @@ const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorRecord
   gender: input.gender,
   gender_key: comparableText(input.gender),
   birth_date: input.birth_date,
+  unique_pk: claimPkOf(store().actors, identityOf(input.name)),
 });
 
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
@@ -99,23 +111,25 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
     const changed = (['name', 'gender', 'birth_date'] as const).filter((field) => next[field] !== current[field]);
     if (changed.length === 0) return current;
     const now = new Date().toISOString();
+    const held = heldBy(current);
+    const after = changedIdentity(actors, current, held, next.name !== current.name, () => identityOf(next.name));
     await transactWrite([
       recordUpdate(
         actors,
         current,
-        { name: next.name, gender: next.gender, gender_key: next.gender_key, birth_date: next.birth_date },
+        { name: next.name, gender: next.gender, gender_key: next.gender_key, birth_date: next.birth_date, unique_pk: after.unique_pk },
         now,
         onChangedMeanwhile(actors, expectedVersion),
       ),
-      ...identityChanged(actors, id, identityOf(current.name), identityOf(next.name)),
+      ...identityChanged(actors, id, held, after.identity),
     ]);
     audit('actor.update', id, current.version, current.version + 1);
-    return { ...next, version: current.version + 1, updated_at: now };
+    return { ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now };
   });
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */
 export const deleteActor = (id: string, expectedVersion?: number): Promise<ActorRecord> =>
-  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, (actor) => identityOf(actor.name));
+  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, heldBy);
 
 /** The list's filters other than `q`, as one predicate; undefined when none applies. */
 const actorFilter = (query: ActorListQuery, cast: Set<string> | undefined, today: string) => {

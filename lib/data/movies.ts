@@ -1,7 +1,7 @@
 /** Movies: reads, writes and lists, with uniqueness, search words and both sides of the cast kept in step. */
 import { RecordNotFoundError, RuleViolationError, type FieldIssue } from '../domain/errors';
 import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
-import { comparableText, searchWords } from '../domain/text';
+import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
 import { audit } from '../log';
 import type { MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
 import type { ActorRecord } from './actors';
@@ -10,7 +10,10 @@ import { newId } from './ids';
 import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { readList } from './pages';
 import {
+  changedIdentity,
   checkExpectedVersion,
+  claimPkOf,
+  heldIdentity,
   identityChanged,
   ensureFitsOneChange,
   insertRecord,
@@ -58,6 +61,18 @@ const identityOf = (title: string, releaseDate: string): Identity => ({
   words: searchWords(title),
 });
 
+/** The claim and words the movie holds, including one created under the rules of earlier versions. */
+const heldBy = (movie: MovieRecord): Identity =>
+  heldIdentity(
+    movie,
+    () => identityOf(movie.title, movie.release_date),
+    () => ({
+      ...identityOf(movie.title, movie.release_date),
+      unique: `${movie.release_date}#${legacyComparableText(movie.title)}`,
+      words: legacySearchWords(movie.title),
+    }),
+  );
+
 export const getMovie = (id: string): Promise<MovieRecord> => readRecord<MovieRecord>(store().movies, id);
 
 /**
@@ -85,6 +100,7 @@ const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieRecord
   title: input.title,
   release_date: input.release_date,
   ...(input.actor_ids !== undefined && input.actor_ids.length > 0 ? { actor_ids: new Set(input.actor_ids) } : {}),
+  unique_pk: claimPkOf(store().movies, identityOf(input.title, input.release_date)),
 });
 
 export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> = () => []): Promise<MovieRecord> =>
@@ -123,15 +139,18 @@ const changeMovie = async (
   const joining = [...next.actor_ids].filter((actorId) => !castBefore.has(actorId));
   const leaving = [...castBefore].filter((actorId) => !next.actor_ids.has(actorId));
   const now = new Date().toISOString();
+  const held = heldBy(current);
+  const renamed = next.title !== current.title || next.release_date !== current.release_date;
+  const after = changedIdentity(movies, current, held, renamed, () => identityOf(next.title, next.release_date));
   await transactWrite(
     ensureFitsOneChange([
-      recordUpdate(movies, current, next, now, onChangedMeanwhile(movies, expectedVersion)),
-      ...identityChanged(movies, current.id, identityOf(current.title, current.release_date), identityOf(next.title, next.release_date)),
+      recordUpdate(movies, current, { ...next, unique_pk: after.unique_pk }, now, onChangedMeanwhile(movies, expectedVersion)),
+      ...identityChanged(movies, current.id, held, after.identity),
       ...joining.map((actorId) => linkChange(actors, actorId, 'add', current.id, now)),
       ...leaving.map((actorId) => linkChange(actors, actorId, 'remove', current.id, now)),
     ]),
   );
-  return { ...current, ...next, version: current.version + 1, updated_at: now };
+  return { ...current, ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now };
 };
 
 export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieRecord> =>
@@ -188,7 +207,7 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
 export const deleteMovie = (id: string, expectedVersion?: number): Promise<MovieRecord> =>
-  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, (movie) => identityOf(movie.title, movie.release_date));
+  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, heldBy);
 
 /** The filmography as full movie records, sorted by id (an unknown actor is a RecordNotFoundError). */
 export const getFilmography = (actorId: string): Promise<MovieRecord[]> => readLinked<MovieRecord>(store().actors, actorId, store().movies);

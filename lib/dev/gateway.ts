@@ -13,13 +13,20 @@
  *     serve ranges of a Lambda response, so the header goes.
  *   - `Cookie`: hapi answers a malformed one with its own 400; API Gateway
  *     hands cookies to the function, and ours ignore them, so the header goes.
+ *   - A header sent more than once: payload 2.0 hands the function one
+ *     value, the values joined with commas (two `Authorization` headers are
+ *     one malformed one, a 401). Node keeps only the first of some headers
+ *     (`Authorization` among them) and joins others with ", "; the gateway
+ *     joins them all from the raw list, with ",", as API Gateway does.
+ *     (Cookies are the exception in payload 2.0, a `cookies` array, and
+ *     dropped here anyway, as above.)
  *   - A request line Node's HTTP parser refuses (a raw non-ASCII byte in
  *     the URL): hapi sends an empty 400; here it is API Gateway's own JSON
  *     400, `{"message":"Bad Request"}`.
  *
  * What it cannot undo is listed in the README ("Where the local stack differs").
  */
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 
@@ -56,6 +63,19 @@ export const deployedCors = (): GatewayCors | false =>
 /** Headers API Gateway never lets through from a client to the function, for the reasons above. */
 const DROPPED_REQUEST_HEADERS = ['range', 'if-range', 'cookie'];
 
+/** The request's headers as payload 2.0 has them: names lower-cased, a repeated header's values joined with ",". */
+const joinedHeaders = (rawHeaders: string[]): Map<string, string> => {
+  const headers = new Map<string, string>();
+  rawHeaders.forEach((entry, index) => {
+    if (index % 2 === 1) return;
+    const name = entry.toLowerCase();
+    const value = rawHeaders[index + 1] ?? '';
+    const earlier = headers.get(name);
+    headers.set(name, earlier === undefined ? value : `${earlier},${value}`);
+  });
+  return headers;
+};
+
 const allowedOrigin = (cors: GatewayCors | false, origin: string | undefined): string | undefined => {
   if (cors === false || origin === undefined) return undefined;
   return cors.allowedOrigins.includes('*') || cors.allowedOrigins.includes(origin) ? origin : undefined;
@@ -87,11 +107,10 @@ export const startGateway = async (options: GatewayOptions): Promise<Gateway> =>
       return;
     }
     // Without Origin, serverless-offline adds no CORS headers of its own; the gateway decides them below.
-    const headers: IncomingHttpHeaders = Object.fromEntries(
-      Object.entries({ ...incoming.headers, host: target.host }).filter(
-        ([name]) => name !== 'origin' && !DROPPED_REQUEST_HEADERS.includes(name),
-      ),
-    );
+    const joined = joinedHeaders(incoming.rawHeaders);
+    joined.set('host', target.host);
+    for (const name of ['origin', ...DROPPED_REQUEST_HEADERS]) joined.delete(name);
+    const headers = Object.fromEntries(joined);
     const upstream = request(
       { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers },
       (response) => {

@@ -18,7 +18,7 @@ import {
   MAX_SEARCH_LENGTH,
   MAX_TITLE_LENGTH,
 } from '../domain/limits';
-import { FORBIDDEN_IN_TEXT } from '../domain/text';
+import { BIDI_CONTROLS, FORBIDDEN_IN_TEXT } from '../domain/text';
 
 /**
  * What JSON Schema should say about a value a schema accepts (parsed, for
@@ -43,11 +43,17 @@ const text = (max: number) =>
         error: 'must not contain control characters or unpaired surrogates',
         abort: true,
       }),
+      z.refine((value) => !BIDI_CONTROLS.test(value), {
+        error: 'must not contain bidi embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069)',
+        abort: true,
+      }),
       z.trim(),
       z.minLength(1, 'must not be empty'),
       z.maxLength(max, `must be at most ${max} characters`),
     ),
-    { description: `Trimmed, 1–${max} characters (code points). No control characters (NUL, tab, line breaks…) or unpaired surrogates.` },
+    {
+      description: `Trimmed, 1–${max} characters (code points). No control characters (NUL, tab, line breaks…), unpaired surrogates or bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069).`,
+    },
   );
 
 // `abort` stops at the first broken rule: "2031-02-30" is unreal, and saying it is also in the future helps nobody.

@@ -63,6 +63,12 @@ const checkSideItems = (
   // Both key forms: the compared text itself, or its hash when too long for a key.
   const claims = items.filter((item) => item.pk.startsWith(`${kind}_UNIQUE#`) || item.pk.startsWith(`${kind}_UNIQUE_SHA256#`));
   const expectedClaims = new Set([...records.values()].map((record) => `${claimKeyOf(kind, uniqueOf(record))}|${record.id}`));
+  // A record says where its claim is (records of earlier versions do not): it must be where the rules put it.
+  for (const record of records.values()) {
+    if (record.unique_pk !== undefined && record.unique_pk !== claimKeyOf(kind, uniqueOf(record))) {
+      problems.push(`${kind} ${record.id} says its claim is ${record.unique_pk}, not ${claimKeyOf(kind, uniqueOf(record))}`);
+    }
+  }
   const actualClaims = new Set(claims.map((claim) => `${claim.pk}|${claim.record_id}`));
   for (const claim of expectedClaims) if (!actualClaims.has(claim)) problems.push(`missing claim ${claim}`);
   for (const claim of actualClaims) if (!expectedClaims.has(claim)) problems.push(`orphan claim ${claim}`);

@@ -3,7 +3,7 @@
  * serverless-offline that behaves as offline does (echoes any Origin with
  * credentials) and records what reached it.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getWithRawBytes, sendRaw } from '../helpers/raw-http';
 import { deployedCors, startGateway, type Gateway, type GatewayCors } from '../../lib/dev/gateway';
@@ -139,6 +139,32 @@ describe('what hapi would answer by itself', () => {
       expect(seen[0]!.headers.range).toBeUndefined();
       expect(seen[0]!.headers['if-range']).toBeUndefined();
       expect(seen[0]!.headers.cookie).toBeUndefined();
+    });
+  });
+
+  it('joins a repeated header into one comma-joined value, as API Gateway (payload 2.0) does, instead of dropping all but one', async () => {
+    await withGateway(false, async ({ url }) => {
+      const target = new URL(url);
+      const status = await new Promise<number>((resolve, reject) => {
+        const outgoing = request(
+          {
+            host: target.hostname,
+            port: target.port,
+            path: '/api/v1/health',
+            // An array value goes out as one header line per element.
+            headers: { Authorization: ['Bearer one', 'Bearer two'], 'x-trace': ['a', 'b, c'] },
+          },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end();
+      });
+      expect(status).toBe(200);
+      expect(seen[0]!.headers.authorization).toBe('Bearer one,Bearer two');
+      expect(seen[0]!.headers['x-trace']).toBe('a,b, c');
     });
   });
 

@@ -95,6 +95,20 @@ describe('actor bodies (README §3)', () => {
     expect(onlyIssue(actorCreateBody, { ...actor, [field]: '\n' }, field)).toBe('must not contain control characters or unpaired surrogates');
   });
 
+  it.each(['\u202e', '\u202a', '\u2066', '\u2069'])('refuses the bidi control %j in name and gender, once, with the README message', (control) => {
+    for (const field of ['name', 'gender']) {
+      expect(onlyIssue(actorCreateBody, { ...actor, [field]: `Tom ${control}Cruise` }, field)).toBe(
+        'must not contain bidi embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069)',
+      );
+    }
+  });
+
+  it('refuses a bidi override in a title', () => {
+    expect(onlyIssue(movieCreateBody, { title: 'The \u202eSting', release_date: '1973-12-25' }, 'title')).toBe(
+      'must not contain bidi embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069)',
+    );
+  });
+
   it('accepts what scripts and emoji need: joiners, bidi marks, combining accents', () => {
     const name = 'Pene\u0301lope \u200fשלום\u200e 👩‍👩‍👧';
     expect(parsed(actorCreateBody, { ...actor, name }).name).toBe(name);

@@ -3,7 +3,7 @@
  * filters"): the uniqueness key, how search words are cut, and which
  * characters a name may not hold.
  */
-import { comparableText, FORBIDDEN_IN_TEXT, MAX_WORD_BYTES, searchWords } from '../../lib/domain/text';
+import { BIDI_CONTROLS, comparableText, FORBIDDEN_IN_TEXT, MAX_WORD_BYTES, searchWords } from '../../lib/domain/text';
 
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
@@ -17,9 +17,24 @@ describe('comparableText: the key two names must not share', () => {
     expect(comparableText('Tom Hanks')).not.toBe(comparableText('TomHanks'));
   });
 
-  it('does not fold accents, and counts zero-width characters (README §5)', () => {
+  it('does not fold accents (README §5)', () => {
     expect(comparableText('Penélope')).not.toBe(comparableText('Penelope'));
-    expect(comparableText('Tom\u200bHanks')).not.toBe(comparableText('TomHanks'));
+  });
+
+  it.each([
+    ['zero-width space', 'Tom\u200b Cruise'],
+    ['zero-width joiner and non-joiner', 'Tom \u200dCru\u200cise'],
+    ['word joiner', '\u2060Tom Cruise'],
+    ['soft hyphen', 'Tom Cru\u00adise'],
+    ['variation selector', 'Tom\ufe0f Cruise'],
+    ['byte order mark', '\ufeffTom Cruise\ufeff'],
+    ['Hangul filler', 'Tom Cruise\u3164'],
+  ])('leaves out default-ignorable code points (README §5): %s', (_what, lookAlike) => {
+    expect(comparableText(lookAlike)).toBe(comparableText('Tom Cruise'));
+  });
+
+  it('leaves them out before normalising, so what they separated still composes', () => {
+    expect(comparableText('Pene\u200b\u0301lope')).toBe(comparableText('Penélope'));
   });
 });
 
@@ -51,6 +66,26 @@ describe('searchWords: words cut to what fits in an index key', () => {
   it('cuts query words the same way, so a long prefix still matches the indexed word', () => {
     const long = 'x'.repeat(1500);
     expect(searchWords(long)[0]).toBe(searchWords(`${long}yz`)[0]);
+  });
+});
+
+describe('searchWords and default-ignorable code points', () => {
+  it('leaves them out, so an invisible one neither splits a word nor hides it', () => {
+    expect(searchWords('Schwarz\u00adenegger Tom\u200bCruise')).toEqual(['schwarzenegger', 'tomcruise']);
+  });
+});
+
+describe('BIDI_CONTROLS: embeddings, overrides and isolates', () => {
+  it.each(['202A', '202B', '202C', '202D', '202E', '2066', '2067', '2068', '2069'])('finds U+%s', (hex) => {
+    expect(BIDI_CONTROLS.test(`Tom ${String.fromCodePoint(parseInt(hex, 16))}Cruise`)).toBe(true);
+  });
+
+  it.each([
+    ['left-to-right and right-to-left marks', '\u200fשלום\u200e'],
+    ['the Arabic letter mark', 'a\u061cb'],
+    ['a zero-width joiner', 'a\u200db'],
+  ])('allows %s', (_what, text) => {
+    expect(BIDI_CONTROLS.test(text)).toBe(false);
   });
 });
 
