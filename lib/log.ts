@@ -17,7 +17,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readLogConfig, type LogLevel } from './config';
 
 type Level = Exclude<LogLevel, 'SILENT'>;
-const LEVELS: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
+const LEVELS: Record<LogLevel, number> = { INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
 const config = readLogConfig();
 const threshold = LEVELS[config.level];
