@@ -62,6 +62,9 @@ setInterval(() => {
   if (process.ppid !== parent) void stopAll(0);
 }, 500).unref();
 
+// DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
+const LOCAL_DYNAMODB_TIMEOUT_MS = '5000';
+
 /** Set once the banner is out: the requests before it are start-up's own readiness probes. */
 let serving = false;
 
@@ -108,6 +111,8 @@ try {
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
+    // The seeding below writes through lib/data too: the same room as the functions get.
+    DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS,
   });
   if (await ensureTables(database.client, tables)) {
     const seeded = await quietly(seedDemoData);
@@ -119,8 +124,7 @@ try {
     httpPort: port,
     stage,
     output: showServerLine,
-    // DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
+    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS },
   });
   void api.ended.catch((error: unknown) => {
     if (stopped === undefined) {
