@@ -154,7 +154,8 @@ export const readEdgeConfig = (): EdgeConfig | undefined => {
   return { originKeys: keys };
 };
 
-const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'] as const;
+// No DEBUG: nothing is logged below INFO (lib/log.ts), so it would only be INFO under another name.
+const LOG_LEVELS = ['INFO', 'WARN', 'ERROR', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface LogConfig {

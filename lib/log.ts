@@ -17,7 +17,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readLogConfig, type LogLevel } from './config';
 
 type Level = Exclude<LogLevel, 'SILENT'>;
-const LEVELS: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
+const LEVELS: Record<LogLevel, number> = { INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
 const config = readLogConfig();
 const threshold = LEVELS[config.level];
@@ -28,8 +28,14 @@ const serialise = (value: unknown): unknown =>
     ? { name: (value as Error).name, message: (value as Error).message, stack: (value as Error).stack }
     : value;
 
+// Set while npm start seeds its demo data through lib/data: its audit lines would bury the start-up messages.
+const quiet = new AsyncLocalStorage<true>();
+
+/** Runs `work` with this process's log lines switched off (npm start's seeding). */
+export const quietly = <T>(work: () => Promise<T>): Promise<T> => quiet.run(true, work);
+
 const write = (level: Level, message: string, fields: Record<string, unknown>): void => {
-  if (LEVELS[level] < threshold) return;
+  if (LEVELS[level] < threshold || quiet.getStore() === true) return;
   const entry = Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, serialise(value)]));
   process.stdout.write(`${JSON.stringify({ level, message, timestamp: new Date().toISOString(), service: 'ensemble', ...entry })}\n`);
 };

@@ -3,6 +3,7 @@
  * behind the API Gateway stand-in of gateway.ts, on a local port.
  */
 import { resolve } from 'node:path';
+import { lineSplitter } from './console';
 import { startGateway } from './gateway';
 import { freePort, waitFor } from './ports';
 import { ProcessEndedError, startProcess, type Started } from './processes';
@@ -15,8 +16,11 @@ export interface OfflineOptions {
   httpPort: number;
   /** Environment for the functions: DynamoDB endpoint, key folder, Auth0 settings… */
   env: Record<string, string>;
-  /** Where the server's own output goes; inherited (visible) by default. */
-  output?: 'inherit' | 'ignore';
+  /**
+   * Where the server's output goes: inherited (visible) by default, ignored,
+   * or handed over line by line (npm start shows it through lib/dev/console.ts).
+   */
+  output?: 'inherit' | 'ignore' | ((line: string, stream: 'stdout' | 'stderr') => void);
   stage?: string;
   /**
    * serverless-esbuild's build folder. Give concurrent stacks (npm start and a
@@ -33,6 +37,7 @@ export interface OfflineOptions {
 
 export const startOffline = async (options: OfflineOptions): Promise<OfflineStack> => {
   const behindGateway = options.gateway ?? true;
+  const output = options.output ?? 'inherit';
   // The public port is taken first, so that a port in use fails at once, not after the bundling.
   const gateway = behindGateway ? await startGateway({ target: 'http://127.0.0.1:1', port: options.httpPort }) : undefined;
   const lambdaPort = await freePort();
@@ -64,9 +69,15 @@ export const startOffline = async (options: OfflineOptions): Promise<OfflineStac
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
       },
-      stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
+      stdio: ['ignore', ...(typeof output === 'function' ? (['pipe', 'pipe'] as const) : ([output, output] as const))],
     },
   );
+  if (typeof output === 'function') {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const lines = lineSplitter((line) => output(line, stream));
+      started.process[stream]?.setEncoding('utf8').on('data', lines.push).on('end', lines.end);
+    }
+  }
   const offlineUrl = `http://127.0.0.1:${offlinePort}`;
   try {
     await waitFor(

@@ -1,15 +1,20 @@
 /**
- * npm start [-- --in-memory]
+ * npm start [-- --in-memory] [-- --json]
  *
  * The whole API on this machine: DynamoDB Local (data under .local/dynamodb,
  * or in memory), tables as serverless.yml declares them, demo data on first
  * run, a local signing key, and serverless-offline on PORT (default 3000).
- * Ctrl-C stops every process started here.
+ * Then a short banner, and a line per request: readable on a terminal, the
+ * functions' JSON lines otherwise or with --json (LOG_FORMAT=json|pretty
+ * chooses too). Ctrl-C stops every process started here.
  */
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { ROLE_SLUGS } from '../auth/permissions';
 import { ensureLocalKeys } from '../auth/local-keys';
+import { quietly } from '../log';
+import { outputFormat, presentLine } from './console';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
 import { startOffline, type OfflineStack } from './offline';
 import { assertPortFree, PortInUseError } from './ports';
@@ -18,7 +23,8 @@ import { seedDemoData } from './seed';
 import { ensureTables, tableNamesFor } from './tables';
 import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
 
-const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const format = outputFormat({ json: values.json, logFormat: process.env.LOG_FORMAT, isTty: isatty(1) });
 const portSetting = process.env.PORT ?? '3000';
 const port = Number(portSetting);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -56,27 +62,41 @@ setInterval(() => {
   if (process.ppid !== parent) void stopAll(0);
 }, 500).unref();
 
+// DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
+const LOCAL_DYNAMODB_TIMEOUT_MS = '5000';
+
+/** Set once the banner is out: the requests before it are start-up's own readiness probes. */
+let serving = false;
+
+/** serverless-offline's output, through lib/dev/console.ts. */
+const showServerLine = (line: string, stream: 'stdout' | 'stderr'): void => {
+  const shown = presentLine(line, format, { requests: serving });
+  if (shown === undefined) return;
+  (stream === 'stdout' ? process.stdout : process.stderr).write(`${shown}\n`);
+};
+
 const printWelcome = async (url: string): Promise<void> => {
-  const lines = ['', `Ensemble is running at ${url}/api/v1`, ''];
+  const api = `${url}/api/v1`;
+  const lines = ['', `Ensemble is running at ${api}`, `API reference: ${api}/docs`, ''];
   if (auth0) {
     lines.push(`Auth0 mode: send access tokens issued by ${auth0Domain} for ${apiAudience}.`);
   } else {
-    lines.push('Local tokens (valid 24 h; `npm run --silent token -- <role>` makes fresh ones):', '');
-    for (const role of ROLE_SLUGS) {
-      const token = await mintRoleToken(role, { keysDir });
-      lines.push(`${role}:`, token, '');
-    }
+    lines.push('Tokens, valid 24 h (`npm run --silent token -- <role>` makes fresh ones):');
+    for (const role of ROLE_SLUGS) lines.push(`  ${role.padEnd(20)}${await mintRoleToken(role, { keysDir })}`);
     lines.push(
-      'Try it:',
-      `  curl ${url}/api/v1/health`,
-      `  TOKEN=$(npm run --silent token -- executive-producer)`,
-      `  curl -H "Authorization: Bearer $TOKEN" ${url}/api/v1/actors`,
-      `  curl -H "Authorization: Bearer $TOKEN" "${url}/api/v1/movies?q=phil"`,
-      `  curl -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\`,
-      `       -d '{"name":"Cate Blanchett","gender":"female","birth_date":"1969-05-14"}' ${url}/api/v1/actors`,
+      '',
+      'Try:',
+      '  TOKEN=$(npm run --silent token -- executive-producer)',
+      `  curl -H "Authorization: Bearer $TOKEN" ${api}/actors`,
+      `  curl -H "Authorization: Bearer $TOKEN" "${api}/movies?q=phil"`,
     );
   }
-  lines.push('', 'Press Ctrl-C to stop.', '');
+  lines.push(
+    '',
+    format === 'pretty' ? 'Requests show below, one line each (`npm start -- --json` for the JSON log lines).' : 'Requests show below as JSON log lines.',
+    'Press Ctrl-C to stop.',
+    '',
+  );
   console.log(lines.join('\n'));
 };
 
@@ -91,9 +111,11 @@ try {
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
+    // The seeding below writes through lib/data too: the same room as the functions get.
+    DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS,
   });
   if (await ensureTables(database.client, tables)) {
-    const seeded = await seedDemoData();
+    const seeded = await quietly(seedDemoData);
     console.log(`New database: added ${seeded.actors} demo actors and ${seeded.movies} demo movies.`);
   }
   console.log(`DynamoDB Local: ${database.endpoint} (${values['in-memory'] ? 'in memory' : 'data in .local/dynamodb'})`);
@@ -101,8 +123,8 @@ try {
   api = await startOffline({
     httpPort: port,
     stage,
-    // DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
+    output: showServerLine,
+    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS },
   });
   void api.ended.catch((error: unknown) => {
     if (stopped === undefined) {
@@ -117,6 +139,7 @@ try {
     }
   });
   await printWelcome(`http://localhost:${port}`);
+  serving = true;
 } catch (error) {
   // A failure caused by our own shutdown (a child killed mid-start) is no failure to report.
   if (stopped === undefined) {

@@ -5,8 +5,16 @@
  * inline in the one HTML response (no CDN, no second request), and the
  * page's Content-Security-Policy lets exactly its own two scripts run, load
  * nothing from anywhere, and send requests only to this API.
+ *
+ * Swagger UI's 1.9 MB are files packaged next to the function's bundle
+ * (serverless.yml, `docs`), read on the first request: imported, they made
+ * the bundle 2 MB and its cold init the one over the bar (BENCHMARKS.md).
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ApiResponse } from './responses';
+import { staticDocument } from './static-document';
 
 export interface DocsPage {
   html: string;
@@ -49,11 +57,46 @@ const INIT = `(() => {
   }));
 })();`;
 
+/** The texts of swagger-ui-dist's swagger-ui-bundle.js and swagger-ui.css. */
+export interface SwaggerUiFiles {
+  bundle: string;
+  css: string;
+}
+
+/**
+ * Swagger UI's files wherever Node finds the package from here: in the
+ * Lambda package (node_modules/swagger-ui-dist beside functions/), or in
+ * the repository's node_modules locally.
+ */
+export const readSwaggerUi = (): SwaggerUiFiles => {
+  const resolvePackaged = createRequire(import.meta.url).resolve;
+  return {
+    bundle: readFileSync(resolvePackaged('swagger-ui-dist/swagger-ui-bundle.js'), 'utf8'),
+    css: readFileSync(resolvePackaged('swagger-ui-dist/swagger-ui.css'), 'utf8'),
+  };
+};
+
+/** The page's directives besides `script-src`. */
+const POLICY: Record<string, string | false> = {
+  // Swagger UI (React) sets style attributes at run time; styles cannot run code.
+  'style-src': "'unsafe-inline'",
+  // Its icons are data: URLs in its stylesheet.
+  'img-src': 'data:',
+  // "Try it out" sends requests to this API only.
+  'connect-src': "'self'",
+  // The defaults would stop the page: sandbox forbids scripts; Trusted Types forbid React's innerHTML.
+  sandbox: false,
+  'require-trusted-types-for': false,
+  'trusted-types': false,
+  // Never shipped by any browser; Chrome logs a console error for it.
+  'navigate-to': false,
+};
+
 /**
  * @param openApi the OpenAPI document (openapi.json)
- * @param swaggerUi the texts of swagger-ui-dist's swagger-ui-bundle.js and swagger-ui.css
+ * @param swaggerUi Swagger UI's files
  */
-export const renderDocsPage = (openApi: { info: { title: string } }, swaggerUi: { bundle: string; css: string }): DocsPage => {
+export const renderDocsPage = (openApi: { info: { title: string } }, swaggerUi: SwaggerUiFiles): DocsPage => {
   const bundle = inlineText(swaggerUi.bundle);
   const init = inlineText(INIT);
   const title = openApi.info.title.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -80,18 +123,34 @@ export const renderDocsPage = (openApi: { info: { title: string } }, swaggerUi: 
     contentSecurityPolicy: {
       // Only these two inline scripts run, named by their hashes (the JSON block is data, never run).
       'script-src': `${hashSource(bundle)} ${hashSource(init)}`,
-      // Swagger UI (React) sets style attributes at run time; styles cannot run code.
-      'style-src': "'unsafe-inline'",
-      // Its icons are data: URLs in its stylesheet.
-      'img-src': 'data:',
-      // "Try it out" sends requests to this API only.
-      'connect-src': "'self'",
-      // The defaults would stop the page: sandbox forbids scripts; Trusted Types forbid React's innerHTML.
-      sandbox: false,
-      'require-trusted-types-for': false,
-      'trusted-types': false,
-      // Never shipped by any browser; Chrome logs a console error for it.
-      'navigate-to': false,
+      ...POLICY,
+    },
+  };
+};
+
+export interface DocsPageServer {
+  respond: (headers: Record<string, string | undefined>) => ApiResponse;
+  /** For operation(): its `script-src` (the scripts' hashes) is known once the page is built. */
+  contentSecurityPolicy: Record<string, string | false>;
+}
+
+/**
+ * The reference page, built (Swagger UI read, scripts hashed) on the first
+ * request rather than at cold start. The security-headers middleware reads
+ * the policy's directives after the handler has answered, so `script-src`
+ * can wait for the page; read earlier, it builds the page itself.
+ */
+export const docsPageOnFirstRequest = (openApi: { info: { title: string } }, swaggerUi: () => SwaggerUiFiles = readSwaggerUi): DocsPageServer => {
+  let page: DocsPage | undefined;
+  let respond: ((headers: Record<string, string | undefined>) => ApiResponse) | undefined;
+  const built = (): DocsPage => (page ??= renderDocsPage(openApi, swaggerUi()));
+  return {
+    respond: (headers) => (respond ??= staticDocument(built().html, 'text/html; charset=utf-8'))(headers),
+    contentSecurityPolicy: {
+      get 'script-src'() {
+        return built().contentSecurityPolicy['script-src'] as string;
+      },
+      ...POLICY,
     },
   };
 };

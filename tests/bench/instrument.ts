@@ -1,7 +1,7 @@
 /**
  * The real handlers and data layer, loaded in this process (as the tests do)
  * with two middlewares added to the one document client `db` of
- * lib/data/client.ts. Production code is unchanged; the middlewares only
+ * lib/data/store.ts. Production code is unchanged; the middlewares only
  * observe, except in capture mode (seeding), where they stop a write before
  * it leaves and hand over exactly the items the data layer would have written.
  *

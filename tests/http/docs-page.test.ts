@@ -1,6 +1,6 @@
 /**
- * GET /api/v1/docs in a real browser: headless Chromium (Debian's `chromium`
- * package, driven by playwright-core) loads the page from the suite's
+ * GET /api/v1/docs in a real browser: headless Chrome or Chromium (whichever
+ * tests/helpers/browser.ts finds, driven by playwright-core) loads the page from the suite's
  * serverless-offline and must render every endpoint with Swagger UI, under
  * the page's own Content-Security-Policy, without loading anything from
  * anywhere but the API itself; then a developer's steps: paste a token into
@@ -8,13 +8,12 @@
  *
  * DOCS_SCREENSHOT=/tmp/docs.png saves a screenshot of the rendered page.
  */
-import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser';
 import { ROUTES } from '../../lib/http/routes';
 import { apiUrl } from '../helpers/api';
 import { roleToken } from '../helpers/tokens';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -32,12 +31,7 @@ const requests: string[] = [];
 const problems: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `This test drives headless Chromium at ${CHROMIUM}, which is not installed. Install it with \`apt-get install chromium\` (Debian/Ubuntu; .ci/run does so on CI).`,
-    );
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchBrowser(chromium, { args: CHROMIUM_ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('request', (request) => requests.push(request.url()));
   page.on('console', (message) => {

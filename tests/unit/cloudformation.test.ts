@@ -547,12 +547,16 @@ describe('the packaged functions: tracing, concurrency, versions', () => {
     expect(Object.values(CONCURRENCY).reduce((sum, value) => sum + value, 0)).toBe(250);
   });
 
-  it('ship no source map and do not ask Node for one; log at INFO on kept stages, DEBUG on dev stages', () => {
+  it('ship one bundle and no source map, and do not ask Node for one; docs alone also ships Swagger UI\'s two files; log at INFO', () => {
+    const swaggerUi = ['node_modules/swagger-ui-dist/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui.css'];
     for (const packaged of [prod, dev]) {
       for (const [name, { resource }] of functionsOf(packaged)) {
         expect(resource.Properties.Environment.Variables).not.toHaveProperty('NODE_OPTIONS');
-        expect(zippedNames(join(packaged.outDir, `${name}.zip`))).toEqual([expect.stringMatching(/^functions\/[\w/-]+\.mjs$/)]);
-        expect(resource.Properties.Environment.Variables.LOG_LEVEL).toBe(packaged === prod ? 'INFO' : 'DEBUG');
+        expect(zippedNames(join(packaged.outDir, `${name}.zip`)).sort()).toEqual(
+          name === 'docs' ? ['functions/docs.mjs', ...swaggerUi] : [expect.stringMatching(/^functions\/[\w/-]+\.mjs$/)],
+        );
+        // The logger's levels are INFO, WARN and ERROR: there is no DEBUG to turn on for disposable stages.
+        expect(resource.Properties.Environment.Variables.LOG_LEVEL).toBe('INFO');
         expect(resource.Properties.Environment.Variables.METRICS_NAMESPACE).toBe(`ensemble-${packaged.stage}`);
       }
     }

@@ -54,13 +54,17 @@ describe('readCursorKeys', () => {
 
 describe('readLogConfig', () => {
   it('takes LOG_LEVEL in any case, INFO when unset', () => {
-    expect(withEnv({ LOG_LEVEL: 'debug', METRICS_NAMESPACE: undefined }, readLogConfig)).toEqual({ level: 'DEBUG', metricsNamespace: 'ensemble' });
+    expect(withEnv({ LOG_LEVEL: 'warn', METRICS_NAMESPACE: undefined }, readLogConfig)).toEqual({ level: 'WARN', metricsNamespace: 'ensemble' });
     expect(withEnv({ LOG_LEVEL: undefined }, readLogConfig).level).toBe('INFO');
     expect(withEnv({ LOG_LEVEL: 'SILENT', METRICS_NAMESPACE: 'ensemble-prod' }, readLogConfig)).toEqual({ level: 'SILENT', metricsNamespace: 'ensemble-prod' });
   });
 
   it('fails loudly on a level it does not know, instead of logging at a guess', () => {
-    expect(() => withEnv({ LOG_LEVEL: 'VERBOSE' }, readLogConfig)).toThrow(new ConfigError('LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR, SILENT, not "VERBOSE".'));
+    expect(() => withEnv({ LOG_LEVEL: 'VERBOSE' }, readLogConfig)).toThrow(new ConfigError('LOG_LEVEL must be one of INFO, WARN, ERROR, SILENT, not "VERBOSE".'));
+  });
+
+  it('has no DEBUG, as the logger writes nothing below INFO: a setting that would change nothing is refused', () => {
+    expect(() => withEnv({ LOG_LEVEL: 'debug' }, readLogConfig)).toThrow(new ConfigError('LOG_LEVEL must be one of INFO, WARN, ERROR, SILENT, not "DEBUG".'));
   });
 });
 
