@@ -131,8 +131,9 @@ export const startStreamPoller = (
         if (!busy) await sleep(IDLE_MS, stopping.signal);
       } catch (error) {
         failures += 1;
-        // A stack still starting (the function not served yet) fails quietly a few times.
-        if (failures > 5 && !stopped()) report(`${source.table}: ${(error as Error).message}`);
+        // Refused connections are serverless-offline still bundling (plain `serverless offline` starts this first): quiet.
+        const refused = (error as { cause?: { code?: unknown } }).cause?.code === 'ECONNREFUSED';
+        if (failures > 5 && !refused && !stopped()) report(`${source.table}: ${(error as Error).message}`);
         await sleep(Math.min(2000, 100 * 2 ** Math.min(failures, 5)), stopping.signal);
       }
     }

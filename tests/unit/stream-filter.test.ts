@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { counterChunks, countedEvents, netDelta, type StreamRecord } from '../../lib/data/record-count';
-import { matchesFilters } from '../../lib/dev/stream-poller';
+import { lambdaRecord, matchesFilters } from '../../lib/dev/stream-poller';
 
 const config = parseDocument(readFileSync('serverless.yml', 'utf8'), {
   customTags: ['GetAtt', 'Join', 'Ref', 'Sub'].map((name) => ({ tag: `!${name}`, resolve: (value: string) => value })),
@@ -60,6 +60,21 @@ describe('the event source mappings of countRecords', () => {
     ['INSERT', 'ACTOR#01J0000000000000000000000', false],
   ])('movies table: %s of %s passes the filter: %s', (eventName, pk, passes) => {
     expect(matchesFilters(record(eventName, pk), filterOf('MoviesTable'))).toBe(passes);
+  });
+
+  it('locally, sees a DynamoDB Local stream record as Lambda hands it over, so the same filter and consumer apply', () => {
+    const local = lambdaRecord(
+      {
+        eventID: 'e1',
+        eventName: 'INSERT',
+        awsRegion: 'ddblocal',
+        dynamodb: { ApproximateCreationDateTime: new Date('2026-12-03T10:00:00.900Z'), Keys: { pk: { S: 'ACTOR#x' } }, SequenceNumber: '1', StreamViewType: 'KEYS_ONLY' },
+      },
+      ARN,
+    );
+    expect(local).toMatchObject({ eventSource: 'aws:dynamodb', eventSourceARN: ARN, dynamodb: { ApproximateCreationDateTime: 1796292000 } });
+    expect(matchesFilters(local, filterOf('ActorsTable'))).toBe(true);
+    expect(countedEvents([local as StreamRecord])).toEqual([{ eventID: 'e1', table: 'ensemble-prod-actors', kind: 'ACTOR', delta: 1 }]);
   });
 
   it('refuses a matcher it does not implement rather than guess', () => {
