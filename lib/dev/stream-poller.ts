@@ -44,7 +44,8 @@ export interface StreamPoller {
 }
 
 const IDLE_MS = 200;
-const DESCRIBE_EVERY_MS = 1000;
+/** New shards follow a closed one (described at once then); this only catches any other. */
+const DESCRIBE_EVERY_MS = 10_000;
 const BATCH_SIZE = 100;
 
 /**
@@ -115,18 +116,27 @@ export const startStreamPoller = (
     const shards = new Map<string, ShardState>();
     let streamArn: string | undefined;
     let describedAt = 0;
+    /** How many shards were closed at the last describe: one more closing means its children are to be found. */
+    let closedAtDescribe = 0;
+    const closedShards = () => [...shards.values()].filter((state) => state.closed).length;
     let failures = 0;
     while (!stopped()) {
       try {
-        if (streamArn === undefined || Date.now() - describedAt >= DESCRIBE_EVERY_MS) {
+        if (streamArn === undefined || closedShards() !== closedAtDescribe || Date.now() - describedAt >= DESCRIBE_EVERY_MS) {
           streamArn = (await tables.send(new DescribeTableCommand({ TableName: source.table }))).Table?.LatestStreamArn;
           if (streamArn !== undefined) {
             for (const { ShardId } of await allShards(streamArn)) if (ShardId !== undefined && !shards.has(ShardId)) shards.set(ShardId, { closed: false });
           }
           describedAt = Date.now();
+          closedAtDescribe = closedShards();
         }
         let busy = false;
-        if (streamArn !== undefined) for (const [shardId, state] of shards) if (!state.closed) busy = (await readShard(source, streamArn, shardId, state)) || busy;
+        if (streamArn !== undefined) {
+          for (const [shardId, state] of shards) {
+            if (state.closed) continue;
+            busy = (await readShard(source, streamArn, shardId, state)) || busy;
+          }
+        }
         failures = 0;
         if (!busy) await sleep(IDLE_MS, stopping.signal);
       } catch (error) {
