@@ -87,7 +87,7 @@ const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorRecord
 });
 
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
-  // Nothing is read first, but a transaction can still meet another one writing the same name claim or counter shard.
+  // Nothing is read first, but a transaction can still meet another one writing the same name claim.
   withFreshReads(async () => {
     const record = newActorRecord(input, { id: newId(), created_at: new Date().toISOString() });
     await insertRecord(store().actors, record, identityOf(input.name), { claims: claims(record) });

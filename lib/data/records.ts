@@ -8,20 +8,18 @@
  *                               `unique_pk` is the pk of its claim below
  *   <KIND>_UNIQUE#<key>         claims a name (or title + date): uniqueness;
  *   <KIND>_UNIQUE_SHA256#<hash> the same, for a key too long for DynamoDB
- *   <KIND>_COUNT#<shard>        one of COUNTER_SHARDS parts of the exact number
- *                               of records, on gsi1 under gsi1pk=<KIND>_COUNT,
- *                               gsi1sk=<shard>; `total` adds them up
- *   <KIND>_COUNT                the single counter of versions before the
- *                               shards: read, never written, part of `total`
+ *   <KIND>_COUNT                `total`: the number of records, kept off the
+ *                               request path from the table's stream
+ *                               (record-count.ts)
+ *   SEEN#<eventID>              a stream event already counted (record-count.ts)
  *   <KIND>_WORD#<word>#<id>     one per distinct word of the name or title,
  *                               on gsi1 under gsi1pk=<KIND>_WORD,
  *                               gsi1sk=<word>#<id>: word-prefix search
  *
- * Every write to a record also writes the other items in the same
- * transaction, so they can never disagree.
+ * Every write to a record also writes its claim and words in the same
+ * transaction, so they can never disagree; the count follows from the stream.
  */
-import { createHash, randomInt } from 'node:crypto';
-import { QueryCommand as RawQueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DuplicateRecordError, RecordNotFoundError, RuleViolationError, StoreBusyError, VersionMismatchError } from '../domain/errors';
 import { MAX_CHANGE_ITEMS } from '../domain/limits';
@@ -66,22 +64,8 @@ export const uniqueKey = (kind: RecordKind, key: string) => {
   return { pk: `${kind.key}_UNIQUE_SHA256#${createHash('sha256').update(key, 'utf8').digest('base64url')}` };
 };
 export const wordKey = (kind: RecordKind, word: string, id: string) => ({ pk: `${kind.key}_WORD#${word}#${id}` });
-/** The one counter item of earlier versions; a stage upgraded from them still counts what it holds. */
-export const legacyCounterKey = (kind: RecordKind) => ({ pk: `${kind.key}_COUNT` });
-const counterShardKey = (kind: RecordKind, shard: string) => ({ pk: `${kind.key}_COUNT#${shard}` });
-const counterPartition = (kind: RecordKind) => `${kind.key}_COUNT`;
-
-/**
- * How many items `total` is spread over. On DynamoDB two transactions that
- * write one item conflict, so a single counter would serialise every create
- * and delete of a kind. Each write moves one shard picked at random: with W
- * writers in flight, a write meets another on its shard with a chance of
- * about (W − 1) / COUNTER_SHARDS, under 2 % for 32 writers (the write-scaling
- * bar allows 5 %, and 1,024 shards measured up to 5.1 %). Reading them all is
- * one Query of ~110 KB (about 13.5 read units); README "Limits and scale" has
- * the sums.
- */
-export const COUNTER_SHARDS = 2048;
+/** The item holding `total`, the counter of versions before the shards, kept as it was. */
+export const counterKey = (kind: Pick<RecordKind, 'key'>) => ({ pk: `${kind.key}_COUNT` });
 
 export const listPartition = (kind: RecordKind) => kind.key;
 export const wordPartition = (kind: RecordKind) => `${kind.key}_WORD`;
@@ -119,59 +103,27 @@ export const readRecords = async <T extends StoredRecord>(kind: RecordKind, ids:
   return found;
 };
 
-/** The exact number of records of a kind: the shards plus the counter of earlier versions. */
-export const readTotal = async (kind: RecordKind): Promise<number> => {
-  const [legacy, shards] = await Promise.all([
-    store().db.send(
-      new GetCommand({ TableName: kind.table, Key: legacyCounterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } }),
-    ),
-    sumOfShards(kind),
-  ]);
-  return shards + ((legacy.Item?.total as number | undefined) ?? 0);
-};
+/** How long one function instance reuses a `total` it read: it is eventually consistent anyway (README §6a). */
+const TOTAL_CACHE_MS = 1000;
+const cachedTotals = new Map<string, { total: number; readAt: number }>();
 
 /**
- * The sum of the shards' `total`s. Sent as a plain Query (client-dynamodb's,
- * not the document client's), whose items stay in DynamoDB's wire format:
- * turning 2,048 of them into objects first cost ~100 µs a list.
+ * The number of records of a kind, as the stream consumer has counted it
+ * (record-count.ts): one eventually consistent GetItem, reused for at most
+ * TOTAL_CACHE_MS.
  */
-const sumOfShards = async (kind: RecordKind): Promise<number> => {
-  let sum = 0;
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await store().db.send(
-      new RawQueryCommand({
-        TableName: kind.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :partition',
-        ExpressionAttributeValues: { ':partition': { S: counterPartition(kind) } },
-        ProjectionExpression: '#total',
-        ExpressionAttributeNames: { '#total': 'total' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) sum += Number(item.total?.N ?? 0);
-    start = page.LastEvaluatedKey;
-  } while (start !== undefined);
-  return sum;
+export const readTotal = async (kind: RecordKind): Promise<number> => {
+  const cacheKey = `${kind.table}|${kind.key}`;
+  const cached = cachedTotals.get(cacheKey);
+  const now = Date.now();
+  if (cached !== undefined && now - cached.readAt < TOTAL_CACHE_MS) return cached.total;
+  const result = await store().db.send(
+    new GetCommand({ TableName: kind.table, Key: counterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } }),
+  );
+  const total = (result.Item?.total as number | undefined) ?? 0;
+  cachedTotals.set(cacheKey, { total, readAt: now });
+  return total;
 };
-
-/** The update that adds `delta` to one counter shard, creating it (on the index) if need be. */
-export const counterShardUpdate = (kind: RecordKind, shard: number, delta: number) => {
-  const sortKey = String(shard).padStart(4, '0');
-  return {
-    TableName: kind.table,
-    Key: counterShardKey(kind, sortKey),
-    UpdateExpression: 'ADD #total :delta SET gsi1pk = :partition, gsi1sk = :shard',
-    ExpressionAttributeNames: { '#total': 'total' },
-    ExpressionAttributeValues: { ':delta': delta, ':partition': counterPartition(kind), ':shard': sortKey },
-  };
-};
-
-/** Moves `total` by `delta` on a shard picked at random (a retry picks afresh). */
-const counterMove = (kind: RecordKind, delta: 1 | -1): GuardedWrite => ({
-  write: { Update: counterShardUpdate(kind, randomInt(COUNTER_SHARDS), delta) },
-});
 
 /** The identity of a record for uniqueness and search. */
 export interface Identity {
@@ -214,10 +166,9 @@ export const changedIdentity = (
   return { identity, unique_pk: claimPkOf(kind, identity) };
 };
 
-/** Writes that bring a new record's uniqueness claim, count and search words into being. */
+/** Writes that bring a new record's uniqueness claim and search words into being. */
 export const identityCreated = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
   uniqueClaim(kind, id, identity),
-  counterMove(kind, 1),
   ...identity.words.map((word) => wordPut(kind, word, id)),
 ];
 
@@ -235,7 +186,6 @@ export const identityChanged = (kind: RecordKind, id: string, before: Identity, 
 /** Writes that remove every trace of a record's identity. */
 export const identityRemoved = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
   uniqueRelease(kind, id, identity),
-  counterMove(kind, -1),
   ...identity.words.map((word) => wordDelete(kind, word, id)),
 ];
 

@@ -69,6 +69,9 @@ class Monitoring {
       };
     }
     for (const table of tables) Object.assign(resources, tableAlarms(stackName, table));
+    for (const [logicalId] of Object.entries(service.resources?.Resources ?? {}).filter(([, resource]) => resource.Type === 'AWS::SQS::Queue')) {
+      resources[`${logicalId}MessagesAlarm`] = deadLetterAlarm(stackName, logicalId);
+    }
     Object.assign(this.template.Resources, resources);
   }
 }
@@ -191,6 +194,26 @@ const tableAlarms = (stackName, table) => {
     },
   };
 };
+
+/** A dead-letter queue that holds anything: a stream batch the consumer gave up on, so `total` is off until recounted. */
+const deadLetterAlarm = (stackName, logicalId) => ({
+  Type: 'AWS::CloudWatch::Alarm',
+  Properties: {
+    ...alarmDefaults(
+      `${stackName}-${logicalId.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}-messages`,
+      `The dead-letter queue ${logicalId} holds failed stream batches: \`total\` is off until recounted.`,
+    ),
+    Namespace: 'AWS/SQS',
+    MetricName: 'ApproximateNumberOfMessagesVisible',
+    Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId, 'QueueName'] } }],
+    Statistic: 'Maximum',
+    Period: 300,
+    EvaluationPeriods: 1,
+    DatapointsToAlarm: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    Threshold: 1,
+  },
+});
 
 /**
  * The dashboard body is JSON with `${HttpApi}` and `${AWS::Region}` left for

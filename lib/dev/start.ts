@@ -12,6 +12,8 @@ import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { ROLE_SLUGS } from '../auth/permissions';
+import { foldShards } from '../data/count-repair';
+import { store } from '../data/store';
 import { ensureLocalKeys } from '../auth/local-keys';
 import { quietly } from '../log';
 import { outputFormat, presentLine } from './console';
@@ -117,6 +119,9 @@ try {
   if (await ensureTables(database.client, tables)) {
     const seeded = await quietly(seedDemoData);
     console.log(`New database: added ${seeded.actors} demo actors and ${seeded.movies} demo movies.`);
+  } else {
+    // A database from a version with counter shards keeps its count (README §10a, "Upgrading from the counter shards").
+    for (const kind of [store().actors, store().movies]) await foldShards(kind);
   }
   console.log(`DynamoDB Local: ${database.endpoint} (${values['in-memory'] ? 'in memory' : 'data in .local/dynamodb'})`);
   console.log('Starting serverless-offline (bundling the functions first)…');

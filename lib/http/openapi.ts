@@ -72,7 +72,12 @@ const successResponse = (route: RouteDefinition, docs: RouteDocsFields) => {
         content: json(
           envelope({
             [`${response.resource}s`]: list(response.resource),
-            total: { type: ['integer', 'null'], minimum: 0, description: 'Every record of this kind; `null` when a filter or `q` applies.' },
+            total: {
+              type: ['integer', 'null'],
+              minimum: 0,
+              description:
+                'Every record of this kind, eventually consistent: it follows creates and deletes within about a second. `null` when a filter or `q` applies.',
+            },
             next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; `null` on the last page.' },
           }),
         ),

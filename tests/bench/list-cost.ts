@@ -5,7 +5,8 @@
  * Seeding goes around transactions (too slow for 50,000) but not around the
  * data layer: the real createActor runs in capture mode, which stops each
  * transaction before it leaves and keeps its items; the Puts are then written
- * with BatchWriteItem and each counter shard updated once with its sum.
+ * with BatchWriteItem and the counter (which the stream consumer keeps on a
+ * stage) moved once by their number.
  */
 import { DynamoDBDocumentClient, BatchWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -38,32 +39,28 @@ export const seedActors = async (
   } finally {
     instrumented.mode.capture = false;
   }
-  const { COUNTER_SHARDS, counterShardUpdate } = await import('../../lib/data/records');
+  const { counterKey } = await import('../../lib/data/records');
   const { store } = await import('../../lib/data/store');
   const puts: Item[] = [];
-  /** What the captured creates added to each counter shard, by shard number. */
-  const shardDeltas = new Map<number, number>();
   for (const input of instrumented.seen.captured) {
     const writes = (input.TransactItems ?? []) as { Put?: { TableName: string; Item: Item }; Update?: UpdateCommandInput }[];
     if (writes.length === 0) throw new Error(`capture: expected a TransactWrite, got ${Object.keys(input).join(', ')}`);
     for (const write of writes) {
       if (write.Put !== undefined && write.Put.TableName === table) puts.push(write.Put.Item);
-      else if (write.Update !== undefined && String((write.Update.Key as Item).pk).startsWith('ACTOR_COUNT#')) {
-        const shard = Number(write.Update.ExpressionAttributeValues?.[':shard']);
-        const delta = Number(write.Update.ExpressionAttributeValues?.[':delta']);
-        shardDeltas.set(shard, (shardDeltas.get(shard) ?? 0) + delta);
-      } else throw new Error(`capture: unexpected write ${JSON.stringify(write).slice(0, 200)}`);
+      else throw new Error(`capture: unexpected write ${JSON.stringify(write).slice(0, 200)}`);
     }
   }
-  const counted = [...shardDeltas.values()].reduce((sum, delta) => sum + delta, 0);
-  if (counted !== to - from) throw new Error(`capture: the counter moved by ${counted} for ${to - from} actors`);
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   await batchWrite(documents, table, puts);
-  // Every shard, with the data layer's own update: those no create picked get 0, so that at both
-  // sizes the total's Query reads all COUNTER_SHARDS of them, as on any table past a few thousand writes.
-  for (let shard = 0; shard < COUNTER_SHARDS; shard += 1) {
-    await documents.send(new UpdateCommand(counterShardUpdate({ ...store().actors, table }, shard, shardDeltas.get(shard) ?? 0)));
-  }
+  await documents.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: counterKey(store().actors),
+      UpdateExpression: 'ADD #total :count',
+      ExpressionAttributeNames: { '#total': 'total' },
+      ExpressionAttributeValues: { ':count': to - from },
+    }),
+  );
   instrumented.reset();
   const ids = puts.filter((item) => String(item.pk).startsWith('ACTOR#')).map((item) => String(item.id));
   if (ids.length !== to - from) throw new Error(`capture: ${ids.length} records for ${to - from} actors`);

@@ -35,11 +35,22 @@ export interface Snapshot {
   movies: Map<string, Record<string, any>>;
 }
 
+/**
+ * What the stream consumer writes (the counters, its SEEN items) follows the requests later (README §6a,
+ * "What total is"), so it is left out of `raw`: a comparison of two snapshots sees what requests changed.
+ */
+const writtenByRequests = (item: Record<string, any>): boolean => !/^(SEEN#|(ACTOR|MOVIE)_COUNT$)/.test(String(item.pk));
+
+/** Every record, and in `raw` every item a request writes, of both tables. */
 export const snapshot = async (): Promise<Snapshot & { raw: { actors: Record<string, any>[]; movies: Record<string, any>[] } }> => {
   const [actorItems, movieItems] = await Promise.all([scanAll(process.env.ACTORS_TABLE!), scanAll(process.env.MOVIES_TABLE!)]);
   const records = (items: Record<string, any>[], kind: string) =>
     new Map(items.filter((item) => item.pk.startsWith(`${kind}#`)).map((item) => [item.id as string, item]));
-  return { actors: records(actorItems, 'ACTOR'), movies: records(movieItems, 'MOVIE'), raw: { actors: actorItems, movies: movieItems } };
+  return {
+    actors: records(actorItems, 'ACTOR'),
+    movies: records(movieItems, 'MOVIE'),
+    raw: { actors: actorItems.filter(writtenByRequests), movies: movieItems.filter(writtenByRequests) },
+  };
 };
 
 /**
@@ -79,12 +90,7 @@ const checkSideItems = (
   );
   for (const word of expectedWords) if (!words.has(word)) problems.push(`missing word ${word}`);
   for (const word of words) if (!expectedWords.has(word)) problems.push(`orphan word ${word}`);
-
-  // The counter of earlier versions (`<KIND>_COUNT`) and its shards (`<KIND>_COUNT#<n>`) add up to the count.
-  const counter = items
-    .filter((item) => item.pk === `${kind}_COUNT` || item.pk.startsWith(`${kind}_COUNT#`))
-    .reduce((sum, item) => sum + item.total, 0);
-  if (counter !== records.size) problems.push(`${kind} counter ${counter} but ${records.size} records`);
+  // The counter (`<KIND>_COUNT`) follows through the stream, later: fixtures.total waits for it to settle.
 };
 
 /** Every broken invariant, as readable sentences; empty when the database is consistent. */

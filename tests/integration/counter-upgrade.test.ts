@@ -1,65 +1,96 @@
 /**
- * A stage deployed before `total` was sharded holds one `<KIND>_COUNT`
- * item. After deploying this version, with no migration step, its `total`
- * stays exact: the old counter is still read, and new writes move shards.
+ * A stage upgraded from the version that kept `total` in counter shards
+ * (`<KIND>_COUNT#0000` … `#2047`, on top of the single `<KIND>_COUNT` of
+ * versions before that) keeps its count: `npm run total:fold` moves the
+ * shards' sum into `<KIND>_COUNT`, which the stream consumer then moves, and
+ * deletes them; run twice it changes nothing. `npm run total:recount` sets the
+ * count from the records. On a scratch table with the old layout written by
+ * hand, as that version left it.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ulid } from 'ulid';
-import { handler as createActor } from '../../functions/actors/create';
-import { handler as deleteActor } from '../../functions/actors/delete';
-import { handler as getActor } from '../../functions/actors/get';
-import { comparableText, searchWords } from '../../lib/domain/text';
-import { uniqueName } from '../helpers/api';
-import { total } from '../helpers/fixtures';
-import { integrityProblems } from '../helpers/integrity';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { foldShards, recount } from '../../lib/data/count-repair';
+import { countStreamRecords } from '../../lib/data/record-count';
+import { store } from '../../lib/data/store';
 import { localDocuments } from '../helpers/local-db';
-import { invoke } from '../helpers/invoke';
-import { roleToken } from '../helpers/tokens';
 
 const documents = localDocuments();
+const admin = new DynamoDBClient({ endpoint: process.env.DYNAMODB_LOCAL_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const scratch: string[] = [];
 
-afterAll(() => documents.destroy());
-
-/** An actor exactly as the version with the single counter wrote it, counter included. */
-const writeOldLayoutActor = async (table: string, name: string): Promise<string> => {
-  const id = ulid();
-  const now = new Date().toISOString();
-  await documents.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: table,
-            Item: { pk: `ACTOR#${id}`, gsi1pk: 'ACTOR', gsi1sk: id, id, name, gender: 'female', gender_key: 'female', birth_date: '1970-01-01', created_at: now, updated_at: now, version: 1 },
-          },
-        },
-        { Put: { TableName: table, Item: { pk: `ACTOR_UNIQUE#${comparableText(name)}`, record_id: id } } },
-        { Update: { TableName: table, Key: { pk: 'ACTOR_COUNT' }, UpdateExpression: 'ADD #total :one', ExpressionAttributeNames: { '#total': 'total' }, ExpressionAttributeValues: { ':one': 1 } } },
-        ...searchWords(name).map((word) => ({
-          Put: { TableName: table, Item: { pk: `ACTOR_WORD#${word}#${id}`, gsi1pk: 'ACTOR_WORD', gsi1sk: `${word}#${id}`, record_id: id } },
-        })),
-      ],
+const createTable = async (): Promise<string> => {
+  const name = `ensemble-test-upgrade-${Date.now()}-${scratch.length}`;
+  await admin.send(
+    new CreateTableCommand({
+      TableName: name,
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
     }),
   );
-  return id;
+  await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: name });
+  scratch.push(name);
+  return name;
 };
 
-it('keeps total exact across an upgrade from the single counter, with no migration step', async () => {
-  const producer = await roleToken('executive-producer');
-  const table = process.env.ACTORS_TABLE!;
-  const before = await total('actors', producer);
-  const oldIds = [];
-  for (let i = 0; i < 3; i += 1) oldIds.push(await writeOldLayoutActor(table, uniqueName('Old Layout')));
-  expect(await total('actors', producer)).toBe(before + 3);
-  expect((await invoke(getActor, { pathParameters: { id: oldIds[0]! }, token: producer })).status).toBe(200);
+afterAll(async () => {
+  for (const table of scratch) await admin.send(new DeleteTableCommand({ TableName: table }));
+  admin.destroy();
+  documents.destroy();
+});
 
-  const created = await invoke(createActor, { method: 'POST', token: producer, body: { name: uniqueName('New Layout'), gender: 'male', birth_date: '1980-01-01' } });
-  expect(created.status).toBe(201);
-  expect(await total('actors', producer)).toBe(before + 4);
+const put = (table: string, item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: table, Item: item }));
+const counter = async (table: string): Promise<unknown> =>
+  (await documents.send(new GetCommand({ TableName: table, Key: { pk: 'ACTOR_COUNT' }, ConsistentRead: true }))).Item?.total;
+const keys = async (table: string): Promise<string[]> =>
+  ((await documents.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? []).map((item) => String(item.pk)).sort();
 
-  for (const id of oldIds) {
-    expect((await invoke(deleteActor, { method: 'DELETE', pathParameters: { id }, token: producer })).status).toBe(200);
-  }
-  expect(await total('actors', producer)).toBe(before + 1);
-  expect(await integrityProblems()).toEqual([]);
+/** The shard layout: some shards up, one at zero, one down (a delete on a shard no create picked). */
+const writeShards = async (table: string): Promise<void> => {
+  const shard = (number: string, total: number) => put(table, { pk: `ACTOR_COUNT#${number}`, gsi1pk: 'ACTOR_COUNT', gsi1sk: number, total });
+  await Promise.all([shard('0000', 3), shard('0098', 1), shard('0099', 4), shard('1500', 0), shard('2047', -1)]);
+};
+
+it('folds the shards into the counter, on top of the counter of the versions before them, and deletes them', async () => {
+  const table = await createTable();
+  const kind = { ...store().actors, table };
+  await put(table, { pk: 'ACTOR_COUNT', total: 10 });
+  await writeShards(table);
+  await put(table, { pk: 'ACTOR_UNIQUE#someone', record_id: 'x' });
+
+  expect(await foldShards(kind)).toBe(7);
+  expect(await counter(table)).toBe(17);
+  expect(await keys(table)).toEqual(['ACTOR_COUNT', 'ACTOR_UNIQUE#someone']);
+
+  // Idempotent: a second run (a retried runbook, npm start on every start) finds nothing to fold.
+  expect(await foldShards(kind)).toBe(0);
+  expect(await counter(table)).toBe(17);
+});
+
+it('folds a stage that never had the single counter, and the stream consumer counts on from there', async () => {
+  const table = await createTable();
+  const kind = { ...store().actors, table };
+  await writeShards(table);
+  await foldShards(kind);
+  const arn = `arn:aws:dynamodb:ddblocal:000000000000:table/${table}/stream/2026-12-03T00:00:00.000`;
+  await countStreamRecords([
+    { eventID: 'e1', eventName: 'INSERT', eventSourceARN: arn, dynamodb: { Keys: { pk: { S: 'ACTOR#new' } } } },
+    { eventID: 'e2', eventName: 'REMOVE', eventSourceARN: arn, dynamodb: { Keys: { pk: { S: 'ACTOR#old' } } } },
+    { eventID: 'e3', eventName: 'REMOVE', eventSourceARN: arn, dynamodb: { Keys: { pk: { S: 'ACTOR#older' } } } },
+  ]);
+  expect(await counter(table)).toBe(6);
+});
+
+it('recounts from the records: shards gone, the counter set to the number of records, whatever it said', async () => {
+  const table = await createTable();
+  const kind = { ...store().actors, table };
+  await put(table, { pk: 'ACTOR_COUNT', total: 999 });
+  await writeShards(table);
+  for (const id of ['a', 'b', 'c']) await put(table, { pk: `ACTOR#${id}`, gsi1pk: 'ACTOR', gsi1sk: id, id });
+  await put(table, { pk: 'ACTOR_UNIQUE#a', record_id: 'a' });
+  await put(table, { pk: 'ACTOR_WORD#a#a', record_id: 'a' });
+
+  expect(await recount(kind)).toBe(3);
+  expect(await counter(table)).toBe(3);
+  expect((await keys(table)).filter((key) => key.startsWith('ACTOR_COUNT#'))).toEqual([]);
 });

@@ -110,7 +110,7 @@ const oldWords = (text: string) => [
   ),
 ];
 
-/** The record, its claim, its words and one more in the count, as the earlier version wrote them. */
+/** The record, its claim and its words, as the earlier version wrote them (the stream consumer counts the record). */
 const writeEarlierRecord = async (kind: 'ACTOR' | 'MOVIE', fields: Record<string, unknown>, unique: string, text: string) => {
   const table = kind === 'ACTOR' ? process.env.ACTORS_TABLE! : process.env.MOVIES_TABLE!;
   const id = ulid();
@@ -120,7 +120,6 @@ const writeEarlierRecord = async (kind: 'ACTOR' | 'MOVIE', fields: Record<string
       TransactItems: [
         { Put: { TableName: table, Item: { pk: `${kind}#${id}`, gsi1pk: kind, gsi1sk: id, id, ...fields, created_at: now, updated_at: now, version: 1 } } },
         { Put: { TableName: table, Item: { pk: `${kind}_UNIQUE#${unique}`, record_id: id } } },
-        { Update: { TableName: table, Key: { pk: `${kind}_COUNT` }, UpdateExpression: 'ADD #total :one', ExpressionAttributeNames: { '#total': 'total' }, ExpressionAttributeValues: { ':one': 1 } } },
         ...oldWords(text).map((word) => ({
           Put: { TableName: table, Item: { pk: `${kind}_WORD#${word}#${id}`, gsi1pk: `${kind}_WORD`, gsi1sk: `${word}#${id}`, record_id: id } },
         })),

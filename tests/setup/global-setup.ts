@@ -4,7 +4,8 @@
  *   DYNAMODB_ENDPOINT, ACTORS_TABLE, MOVIES_TABLE  DynamoDB Local, in memory, behind a
  *                                                  proxy with real DynamoDB's write contention
  *   DYNAMODB_LOCAL_ENDPOINT                        DynamoDB Local itself
- *   ENSEMBLE_API_URL                               serverless-offline
+ *   ENSEMBLE_API_URL                               serverless-offline, which also consumes the
+ *                                                  tables' streams (`total`, lib/dev/stream-poller.ts)
  *   ENSEMBLE_KEYS_DIR                              a fresh local key pair
  */
 import { mkdtempSync } from 'node:fs';
@@ -68,7 +69,8 @@ async function startServers(): Promise<void> {
   const api = await startOffline({
     httpPort: await freePort(),
     stage: TEST_STAGE,
-    env: { DYNAMODB_ENDPOINT: contended.url, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '8000' },
+    // The stream poller (lib/dev/offline-streams.cjs) reads DynamoDB Local's streams directly; the function it invokes writes through the proxy.
+    env: { DYNAMODB_ENDPOINT: contended.url, DYNAMODB_STREAMS_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '8000' },
     output: 'ignore',
     buildFolder: `.esbuild-test-${process.pid}`,
   });

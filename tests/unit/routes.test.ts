@@ -5,13 +5,16 @@ import { allowedMethods, catchAll, errorStatuses, ROUTES, type Route, type Route
 
 const config = parseDocument(readFileSync('serverless.yml', 'utf8'), {
   customTags: ['GetAtt', 'Join', 'Ref', 'Sub'].map((name) => ({ tag: `!${name}`, resolve: (value: string) => value })),
-}).toJS() as { functions: Record<string, { handler: string; events: { httpApi: string | { method: string; path: string } }[] }> };
+}).toJS() as { functions: Record<string, { handler: string; events: { httpApi?: string | { method: string; path: string }; stream?: unknown }[] }> };
+
+/** Functions not behind the HTTP API: the stream consumer that keeps `total`. */
+const STREAM_FUNCTIONS = { countRecords: 'functions/streams/count-records.handler' };
 
 describe('routes', () => {
   it('serverless.yml wires exactly the routes of lib/http/route-table.ts, plus the catch-all', () => {
     const wired = Object.entries(config.functions).flatMap(([name, fn]) =>
-      fn.events.map((event) =>
-        typeof event.httpApi === 'string' ? `${name} ${event.httpApi}` : `${name} ${event.httpApi.method} ${event.httpApi.path}`,
+      fn.events.flatMap((event) =>
+        event.httpApi === undefined ? [] : typeof event.httpApi === 'string' ? [`${name} ${event.httpApi}`] : [`${name} ${event.httpApi.method} ${event.httpApi.path}`],
       ),
     );
     expect(wired.sort()).toEqual([...ROUTES.map((route) => `${route.function} ${route.method} ${route.path}`), `${catchAll.function} *`].sort());
@@ -29,6 +32,9 @@ describe('routes', () => {
       expect({ file, calls: readFileSync(file, 'utf8').includes(call) }).toEqual({ file, calls: true });
     }
     expect(new Set(Object.values(handlers)).size).toBe(Object.keys(handlers).length);
+    const withoutRoute = Object.keys(handlers).filter((name) => !(name in builders));
+    expect(Object.fromEntries(withoutRoute.map((name) => [name, handlers[name]]))).toEqual(STREAM_FUNCTIONS);
+    for (const name of withoutRoute) expect(config.functions[name]!.events.every((event) => event.stream !== undefined)).toBe(true);
   });
 
   it('knows which methods a path allows, in a fixed order', () => {
