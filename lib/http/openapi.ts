@@ -81,6 +81,48 @@ const successResponse = (route: RouteDefinition, docs: RouteDocsFields) => {
       return { description: docs.responseDescription, content: json(envelope({ [`${response.resource}s`]: list(response.resource) })) };
     case 'deleted':
       return { description: 'Deleted.', content: json(envelope({ deleted: { type: 'string', description: 'The id of the deleted record.' } })) };
+    case 'deletedPage':
+      return {
+        description: `A page of the ${response.resource}s deleted in the last 30 days, newest deletion first.`,
+        content: json(
+          envelope({
+            [`deleted_${response.resource}s`]: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: [response.resource, 'deleted_at', 'deleted_by'],
+                properties: {
+                  [response.resource]: { ...ref('schemas', SCHEMA_NAMES[response.resource]), description: `The ${response.resource} as it was when deleted, links included.` },
+                  deleted_at: { type: 'string', format: 'date-time', description: 'When it was deleted; it can be restored for 30 days after.' },
+                  deleted_by: { type: ['string', 'null'], description: 'The `sub` of the token that deleted it; `null` if not deleted through the API.' },
+                },
+                additionalProperties: false,
+              },
+            },
+            next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; `null` on the last page.' },
+          }),
+        ),
+      };
+    case 'restored':
+      return {
+        description: `Restored. A replay (same \`Idempotency-Key\`) answers with the ${response.resource} as it is now and the same \`unrestored_links\`.`,
+        headers: { ETag: ref('headers', 'ETag'), 'Idempotent-Replayed': ref('headers', 'IdempotentReplayed') },
+        content: json(
+          envelope({
+            [response.resource]: ref('schemas', SCHEMA_NAMES[response.resource]),
+            unrestored_links: {
+              type: 'array',
+              description: 'The links it had when deleted that could not come back: the other record was deleted since, or its cast or filmography is full.',
+              items: {
+                type: 'object',
+                required: ['id', 'reason'],
+                properties: { id: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' }, reason: { enum: ['deleted', 'full'] } },
+                additionalProperties: false,
+              },
+            },
+          }),
+        ),
+      };
     case 'created':
       return {
         description: `Created. A replay (same \`Idempotency-Key\` and body) returns the first response again.`,

@@ -29,6 +29,10 @@ import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
+import { handler as listDeletedActors } from '../../functions/actors/deleted';
+import { handler as restoreActor } from '../../functions/actors/restore';
+import { handler as listDeletedMovies } from '../../functions/movies/deleted';
+import { handler as restoreMovie } from '../../functions/movies/restore';
 import { handler as getActor } from '../../functions/actors/get';
 import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
@@ -73,13 +77,19 @@ const EXPECTED: Record<string, Grants> = {
   // A rename moves the name claim and words (Put + Delete) besides updating the record.
   updateActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   // Also takes the actor out of each of their movies' casts.
-  deleteActor: { [ACTORS]: ['GetItem', 'UpdateItem', 'DeleteItem'], [MOVIES]: ['UpdateItem'] },
+  // PutItem: the copy kept for 30 days.
+  deleteActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [MOVIES]: ['UpdateItem'] },
+  listDeletedActors: { [ACTORS_GSI1]: ['Query'] },
+  // GetItem the kept copy and a key claim; Put the record, claims, words; Update the counter; Delete the kept copy.
+  restoreActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [MOVIES]: ['BatchGetItem', 'UpdateItem'] },
   getMovie: { [MOVIES]: ['GetItem'] },
   listMovies: { [MOVIES_GSI1]: ['Query'], [MOVIES]: ['GetItem', 'BatchGetItem'] },
   // Reads the actors joining the cast and adds the movie to their movie_ids.
   createMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
   updateMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
-  deleteMovie: { [MOVIES]: ['GetItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['UpdateItem'] },
+  deleteMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['UpdateItem'] },
+  listDeletedMovies: { [MOVIES_GSI1]: ['Query'] },
+  restoreMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
   getMovieCast: { [MOVIES]: ['GetItem'], [ACTORS]: ['BatchGetItem'] },
   addMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['GetItem', 'UpdateItem'] },
   removeMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['UpdateItem'] },
@@ -469,6 +479,10 @@ describe('the packaged functions: tracing, concurrency, versions', () => {
     deleteMovie: 10,
     addMovieActor: 10,
     removeMovieActor: 10,
+    listDeletedActors: 5,
+    listDeletedMovies: 5,
+    restoreActor: 5,
+    restoreMovie: 5,
   };
 
   it('trace actively, and every role may send the traces (Lambda refuses active tracing otherwise)', () => {
@@ -483,14 +497,14 @@ describe('the packaged functions: tracing, concurrency, versions', () => {
     }
   });
 
-  it('each have a reserved concurrency, 250 in all', () => {
+  it('each have a reserved concurrency, 270 in all', () => {
     for (const packaged of [prod, dev]) {
       const reserved = Object.fromEntries(
         [...functionsOf(packaged)].map(([name, { resource }]) => [name, resource.Properties.ReservedConcurrentExecutions]),
       );
       expect(reserved).toEqual(CONCURRENCY);
     }
-    expect(Object.values(CONCURRENCY).reduce((sum, value) => sum + value, 0)).toBe(250);
+    expect(Object.values(CONCURRENCY).reduce((sum, value) => sum + value, 0)).toBe(270);
   });
 
   it('ship no source map and do not ask Node for one; log at INFO on kept stages, DEBUG on dev stages', () => {
@@ -744,6 +758,10 @@ const HANDLERS: Record<string, Handler> = {
   getActorMovies,
   addMovieActor,
   removeMovieActor,
+  listDeletedActors,
+  listDeletedMovies,
+  restoreActor,
+  restoreMovie,
 };
 
 /** The IAM permissions one DynamoDB request needs, as `dynamodb:Action on Resource` lines. */
@@ -866,6 +884,18 @@ describe('the code of each function, run through all its data paths', () => {
     await call('deleteMovie', { method: 'DELETE', pathParameters: { id: m2.id } });
     await call('deleteActor', { method: 'DELETE', pathParameters: { id: a1.id } });
     await call('deleteMovie', { method: 'DELETE', pathParameters: { id: m1.id } });
+
+    // Deleted records listed (two pages) and restored with their links, once with an Idempotency-Key (replayed).
+    const deletedActors = await call('listDeletedActors', { query: { limit: '1' } });
+    await call('listDeletedActors', { query: { limit: '1', cursor: deletedActors.next_cursor } });
+    await call('listDeletedMovies');
+    // m1 (no cast left when deleted), then a2 back into m1's cast; a1 (no movies left), then m2 with a1 in its cast.
+    await call('restoreMovie', { method: 'POST', pathParameters: { id: m1.id } });
+    expect((await call('restoreActor', { method: 'POST', pathParameters: { id: a2.id } })).actor.movie_ids).toEqual([m1.id]);
+    await call('restoreActor', { method: 'POST', pathParameters: { id: a1.id } });
+    const restoreKey = { 'idempotency-key': `iam-restore-${m2.id}` };
+    expect((await call('restoreMovie', { method: 'POST', pathParameters: { id: m2.id }, headers: restoreKey })).movie.actor_ids).toEqual([a1.id]);
+    expect((await call('restoreMovie', { method: 'POST', pathParameters: { id: m2.id }, headers: restoreKey })).movie.id).toBe(m2.id);
 
     const functions = functionsOf(prod);
     const problems: string[] = [];

@@ -63,6 +63,11 @@ describe('routes', () => {
       updateMovie: [400, 401, 403, 404, 409, 412, 413, 415, 422, 500, 503],
       deleteActor: [400, 401, 403, 404, 412, 500, 503],
       deleteMovie: [400, 401, 403, 404, 412, 500, 503],
+      listDeletedActors: [400, 401, 403, 500, 503],
+      listDeletedMovies: [400, 401, 403, 500, 503],
+      // 409: the name (or title and date) was taken meanwhile; 422: an Idempotency-Key reused for another id.
+      restoreActor: [400, 401, 403, 404, 409, 422, 500, 503],
+      restoreMovie: [400, 401, 403, 404, 409, 422, 500, 503],
       addMovieActor: [400, 401, 403, 404, 412, 422, 500, 503],
       removeMovieActor: [400, 401, 403, 404, 412, 500, 503],
     };
@@ -84,6 +89,6 @@ describe('routes', () => {
     expect(names((route) => route.ifMatch)).toEqual(
       ['updateActor', 'deleteActor', 'updateMovie', 'deleteMovie', 'addMovieActor', 'removeMovieActor'].sort(),
     );
-    expect(names((route) => route.idempotencyKey)).toEqual(['createActor', 'createMovie']);
+    expect(names((route) => route.idempotencyKey)).toEqual(['createActor', 'createMovie', 'restoreActor', 'restoreMovie']);
   });
 });
