@@ -144,7 +144,11 @@ export const restoreLinkedRecord = <T extends LinkedRecord>(
           onConditionFailed: staleRead,
         },
         { write: { Put: { TableName: kind.table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' } }, onConditionFailed: staleRead },
-        ...identityCreated(kind, id, identityOf(record)),
+        // The name claim found held by this very record after a conflict means a concurrent restore won:
+        // a retry from a fresh read (then a 404), not a 409.
+        ...identityCreated(kind, id, identityOf(record)).map((write) =>
+          write.claim === undefined ? write : { ...write, claim: { ...write.claim, failsIfFound: (found: Record<string, unknown>) => found.record_id !== id } },
+        ),
         ...restoredLinks.map((otherId) => linkChange(other, otherId, 'add', id, now)),
       ]),
     );
