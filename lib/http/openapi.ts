@@ -242,7 +242,7 @@ const ERRORS: Record<ErrorStatus, ErrorDocs> = {
   },
   404: {
     name: 'NotFound',
-    description: 'An unknown id (or, for the cast, an actor not in it), or an unknown route.',
+    description: 'An unknown id (or, for the cast, an actor not in it; for a restore, a record not deleted in the last 30 days or restored already), or an unknown route.',
     example: 'No actor has the id 01M86WTD96T7T6CKMATQ3ZVNAW.',
   },
   405: {
@@ -253,7 +253,8 @@ const ERRORS: Record<ErrorStatus, ErrorDocs> = {
   },
   409: {
     name: 'Conflict',
-    description: 'An actor with that name, or a movie with that title and release date, already exists (ignoring case and extra spaces).',
+    description:
+      'An actor with that name, or a movie with that title and release date, already exists (ignoring case and extra spaces); for a restore, another record took it meanwhile.',
     example: 'An actor named "Cate Blanchett" already exists.',
   },
   412: {
@@ -366,7 +367,7 @@ export const openApiDocument = () => {
           in: 'header',
           required: false,
           description:
-            'Makes the create safe to retry: within 24 h, the same key and body return the first response (with `Idempotent-Replayed: true`) and create nothing new; the same key with another body is a 422. Keys are per caller.',
+            'Makes the create (or restore) safe to retry: within 24 h, the same key and body (for a restore, the same id) return the first response (with `Idempotent-Replayed: true`) and create nothing new; the same key with another body is a 422. Keys are per caller.',
           schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, examples: ['5f0c7a1e-2f41-4d55-9a63-4a4f3c2b1d0e'] },
         },
       },

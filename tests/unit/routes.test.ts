@@ -36,6 +36,9 @@ describe('routes', () => {
     expect(allowedMethods('/api/v1/actors/abc')).toEqual(['GET', 'PATCH', 'DELETE']);
     expect(allowedMethods('/api/v1/movies/abc/actors/def')).toEqual(['PUT', 'DELETE']);
     expect(allowedMethods('/api/v1/movies/abc/actors')).toEqual(['GET']);
+    // The list of deleted actors is a literal path beside /actors/{id}, whose methods also reach it (a PATCH there is a 400: no id).
+    expect(allowedMethods('/api/v1/actors/deleted')).toEqual(['GET', 'PATCH', 'DELETE']);
+    expect(allowedMethods('/api/v1/movies/abc/restore')).toEqual(['POST']);
     expect(allowedMethods('/api/v1/nothing')).toEqual([]);
     expect(allowedMethods('/api/v1/actors/a/b')).toEqual([]);
     // An empty parameter is no path of the API: a 404, not a 405 that allows the very method used.
