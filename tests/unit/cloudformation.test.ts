@@ -296,7 +296,7 @@ describe('the packaged prod stage: IAM', () => {
     // The shared role Serverless compiles is dropped (lib/deploy/monitoring.cjs): no role is left unused.
     for (const packaged of [prod, dev]) {
       expect(packaged.template.Resources).not.toHaveProperty('IamRoleLambdaExecution');
-      expect(resourcesOfType(packaged.template, 'AWS::IAM::Role')).toHaveLength(18);
+      expect(resourcesOfType(packaged.template, 'AWS::IAM::Role')).toHaveLength(22);
     }
   });
 
@@ -396,7 +396,7 @@ describe('the packaged functions', () => {
         resourcesOfType(packaged.template, 'AWS::Logs::LogGroup').map(([, group]) => [group.Properties.LogGroupName, group]),
       );
       const functions = functionsOf(packaged);
-      expect(functions.size).toBe(18);
+      expect(functions.size).toBe(22);
       for (const [, { resource }] of functions) {
         expect(resource.Properties.Runtime).toBe('nodejs22.x');
         expect(resource.Properties.Architectures).toEqual(['arm64']);
