@@ -2,10 +2,11 @@
 import { ageOn, todayUtc } from '../domain/dates';
 import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
 import { audit } from '../log';
-import type { ActorCreate, ActorListQuery, ActorUpdate } from '../validation/schemas';
-import { deleteLinkedRecord, setOf, sortedIds } from './cast';
+import type { ActorCreate, ActorListQuery, ActorUpdate, DeletedListQuery } from '../validation/schemas';
+import { deleteLinkedRecord, restoreLinkedRecord, setOf, sortedIds } from './cast';
 import { newId } from './ids';
-import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { listDeleted, type DeletedPage, type Restored } from './deleted';
+import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import type { MovieRecord } from './movies';
 import { readList } from './pages';
 import {
@@ -128,8 +129,23 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
   });
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */
-export const deleteActor = (id: string, expectedVersion?: number): Promise<ActorRecord> =>
-  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, heldBy);
+export const deleteActor = (id: string, expectedVersion: number | undefined, deletedBy: string | undefined): Promise<ActorRecord> =>
+  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, heldBy, deletedBy);
+
+/** The actors deleted in the last 30 days, newest first, as they were. */
+export const listDeletedActors = (query: DeletedListQuery): Promise<DeletedPage<ActorRecord>> => listDeleted<ActorRecord>(store().actors, query);
+
+/**
+ * Restores a deleted actor with every link that can come back, at most once
+ * per `Idempotency-Key` of the caller. A replay answers with the actor as it
+ * is now (a RecordNotFoundError if deleted again since).
+ */
+export const restoreActorOnce = (id: string, request: IdempotentRequest | undefined) =>
+  restoreOnce<ActorRecord, Restored<ActorRecord>>(
+    request && { ...request, kind: store().actors, operation: 'restoreActor', body: { id } },
+    (claims) => restoreLinkedRecord<ActorRecord>(store().actors, store().movies, id, (actor) => identityOf(actor.name), claims),
+    async (restoredId, unrestored) => ({ record: await getActor(restoredId), unrestored }),
+  );
 
 /** The list's filters other than `q`, as one predicate; undefined when none applies. */
 const actorFilter = (query: ActorListQuery, cast: Set<string> | undefined, today: string) => {

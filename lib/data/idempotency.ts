@@ -46,7 +46,8 @@ const fingerprint = (scope: IdempotencyScope): string =>
 /** Claims written before the fingerprint was salted kept the whole record as `result`; they expire within a day. */
 const legacyFingerprint = (body: unknown): string => createHash('sha256').update(JSON.stringify(body)).digest('base64url');
 
-const replay = async <T>(scope: IdempotencyScope, rebuild: (created: CreatedRecord) => T): Promise<T | undefined> => {
+/** The caller's live claim of this key, if any; the key used with another body is a RuleViolationError. */
+const heldClaim = async (scope: IdempotencyScope): Promise<Record<string, unknown> | undefined> => {
   const { Item } = await store().db.send(new GetCommand({ TableName: scope.kind.table, Key: claimKey(scope), ConsistentRead: true }));
   // TTL deletion lags by up to days; an expired claim counts as gone.
   if (Item === undefined || (Item.expires_at as number) < Date.now() / 1000) return undefined;
@@ -56,8 +57,23 @@ const replay = async <T>(scope: IdempotencyScope, rebuild: (created: CreatedReco
       { field: 'Idempotency-Key', message: 'was used before with another body; use a new key for a new request' },
     ]);
   }
-  return legacy ? (Item.result as T) : rebuild({ id: Item.record_id as string, created_at: Item.created_at as string });
+  return Item;
 };
+
+const replay = async <T>(scope: IdempotencyScope, rebuild: (created: CreatedRecord) => T): Promise<T | undefined> => {
+  const Item = await heldClaim(scope);
+  if (Item === undefined) return undefined;
+  return Item.result !== undefined ? (Item.result as T) : rebuild({ id: Item.record_id as string, created_at: Item.created_at as string });
+};
+
+/** The Put that claims the key for record `id`, keeping `kept` besides (never personal data). */
+const keyClaim = (scope: IdempotencyScope, now: number, kept: Record<string, unknown>): GuardedWrite =>
+  claimPut({
+    table: scope.kind.table,
+    item: { ...claimKey(scope), fingerprint: fingerprint(scope), ...kept, expires_at: now + IDEMPOTENCY_TTL_SECONDS },
+    onTaken: () => new KeyClaimedMeanwhile('The Idempotency-Key was claimed by a concurrent request.'),
+    expiredBefore: now,
+  });
 
 /** The writes that claim an idempotency key for a result; none without a key. */
 export type KeyClaims<T> = (result: T) => GuardedWrite[];
@@ -80,23 +96,49 @@ export const createOnce = async <T extends CreatedRecord>(
     const result = await create((value) => [
       // All a claim keeps of the record: no name, gender, date or cast. A replay carries the very body of
       // the first request (the fingerprint says so), from which `rebuild` makes the rest of the response.
-      claimPut({
-        table: scope.kind.table,
-        item: {
-          ...claimKey(scope),
-          fingerprint: fingerprint(scope),
-          record_id: value.id,
-          created_at: value.created_at,
-          expires_at: now + IDEMPOTENCY_TTL_SECONDS,
-        },
-        onTaken: () => new KeyClaimedMeanwhile('The Idempotency-Key was claimed by a concurrent request.'),
-        expiredBefore: now,
-      }),
+      keyClaim(scope, now, { record_id: value.id, created_at: value.created_at }),
     ]);
     return { result, replayed: false };
   } catch (error) {
     if (!(error instanceof KeyClaimedMeanwhile)) throw error;
     const winner = await replay<T>(scope, rebuild);
+    if (winner === undefined) throw error;
+    return { result: winner, replayed: true };
+  }
+};
+
+/** What a restore answers: the record, and what of it could not come back (kept in the claim: ids and reasons only). */
+export interface RestoreResult<T> {
+  record: T;
+  unrestored: unknown[];
+}
+
+/**
+ * A restore, at most once per key, like createOnce. A replay answers with
+ * the record as it is now (`current`: read afresh, since the claim keeps no
+ * personal data) and the links the first restore could not bring back.
+ */
+export const restoreOnce = async <T extends CreatedRecord, R extends RestoreResult<T>>(
+  scope: IdempotencyScope | undefined,
+  restore: (claims: (result: R) => GuardedWrite[]) => Promise<R>,
+  current: (id: string, unrestored: R['unrestored']) => Promise<R>,
+): Promise<{ result: R; replayed: boolean }> => {
+  if (scope === undefined) return { result: await restore(() => []), replayed: false };
+  const replayed = async (): Promise<R | undefined> => {
+    const claim = await heldClaim(scope);
+    return claim && current(claim.record_id as string, claim.unrestored as R['unrestored']);
+  };
+  const earlier = await replayed();
+  if (earlier !== undefined) return { result: earlier, replayed: true };
+  const now = Math.floor(Date.now() / 1000);
+  try {
+    const result = await restore((value) => [
+      keyClaim(scope, now, { record_id: value.record.id, created_at: value.record.created_at, unrestored: value.unrestored }),
+    ]);
+    return { result, replayed: false };
+  } catch (error) {
+    if (!(error instanceof KeyClaimedMeanwhile)) throw error;
+    const winner = await replayed();
     if (winner === undefined) throw error;
     return { result: winner, replayed: true };
   }

@@ -3,11 +3,12 @@ import { RecordNotFoundError, RuleViolationError, type FieldIssue } from '../dom
 import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
 import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
 import { audit } from '../log';
-import type { MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
+import type { DeletedListQuery, MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
 import type { ActorRecord } from './actors';
-import { deleteLinkedRecord, linkChange, readLinked, setOf, sortedIds } from './cast';
+import { deleteLinkedRecord, restoreLinkedRecord, linkChange, readLinked, setOf, sortedIds } from './cast';
 import { newId } from './ids';
-import { createOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { listDeleted, type DeletedPage, type Restored } from './deleted';
+import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { readList } from './pages';
 import {
   changedIdentity,
@@ -206,8 +207,23 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
   });
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
-export const deleteMovie = (id: string, expectedVersion?: number): Promise<MovieRecord> =>
-  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, heldBy);
+export const deleteMovie = (id: string, expectedVersion: number | undefined, deletedBy: string | undefined): Promise<MovieRecord> =>
+  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, heldBy, deletedBy);
+
+/** The movies deleted in the last 30 days, newest first, as they were. */
+export const listDeletedMovies = (query: DeletedListQuery): Promise<DeletedPage<MovieRecord>> => listDeleted<MovieRecord>(store().movies, query);
+
+/**
+ * Restores a deleted movie with every link that can come back, at most once
+ * per `Idempotency-Key` of the caller. A replay answers with the movie as it
+ * is now (a RecordNotFoundError if deleted again since).
+ */
+export const restoreMovieOnce = (id: string, request: IdempotentRequest | undefined) =>
+  restoreOnce<MovieRecord, Restored<MovieRecord>>(
+    request && { ...request, kind: store().movies, operation: 'restoreMovie', body: { id } },
+    (claims) => restoreLinkedRecord<MovieRecord>(store().movies, store().actors, id, (movie) => identityOf(movie.title, movie.release_date), claims),
+    async (restoredId, unrestored) => ({ record: await getMovie(restoredId), unrestored }),
+  );
 
 /** The filmography as full movie records, sorted by id (an unknown actor is a RecordNotFoundError). */
 export const getFilmography = (actorId: string): Promise<MovieRecord[]> => readLinked<MovieRecord>(store().actors, actorId, store().movies);

@@ -86,6 +86,48 @@ const successResponse = (route: RouteDefinition, docs: RouteDocsFields) => {
       return { description: docs.responseDescription, content: json(envelope({ [`${response.resource}s`]: list(response.resource) })) };
     case 'deleted':
       return { description: 'Deleted.', content: json(envelope({ deleted: { type: 'string', description: 'The id of the deleted record.' } })) };
+    case 'deletedPage':
+      return {
+        description: `A page of the ${response.resource}s deleted in the last 30 days, newest deletion first.`,
+        content: json(
+          envelope({
+            [`deleted_${response.resource}s`]: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: [response.resource, 'deleted_at', 'deleted_by'],
+                properties: {
+                  [response.resource]: { ...ref('schemas', SCHEMA_NAMES[response.resource]), description: `The ${response.resource} as it was when deleted, links included.` },
+                  deleted_at: { type: 'string', format: 'date-time', description: 'When it was deleted; it can be restored for 30 days after.' },
+                  deleted_by: { type: ['string', 'null'], description: 'The `sub` of the token that deleted it; `null` if not deleted through the API.' },
+                },
+                additionalProperties: false,
+              },
+            },
+            next_cursor: { type: ['string', 'null'], description: 'Pass it back as `cursor` for the next page; `null` on the last page.' },
+          }),
+        ),
+      };
+    case 'restored':
+      return {
+        description: `Restored. A replay (same \`Idempotency-Key\`) answers with the ${response.resource} as it is now and the same \`unrestored_links\`.`,
+        headers: { ETag: ref('headers', 'ETag'), 'Idempotent-Replayed': ref('headers', 'IdempotentReplayed') },
+        content: json(
+          envelope({
+            [response.resource]: ref('schemas', SCHEMA_NAMES[response.resource]),
+            unrestored_links: {
+              type: 'array',
+              description: 'The links it had when deleted that could not come back: the other record was deleted since, or its cast or filmography is full.',
+              items: {
+                type: 'object',
+                required: ['id', 'reason'],
+                properties: { id: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' }, reason: { enum: ['deleted', 'full'] } },
+                additionalProperties: false,
+              },
+            },
+          }),
+        ),
+      };
     case 'created':
       return {
         description: `Created. A replay (same \`Idempotency-Key\` and body) returns the first response again.`,
@@ -205,7 +247,7 @@ const ERRORS: Record<ErrorStatus, ErrorDocs> = {
   },
   404: {
     name: 'NotFound',
-    description: 'An unknown id (or, for the cast, an actor not in it), or an unknown route.',
+    description: 'An unknown id (or, for the cast, an actor not in it; for a restore, a record not deleted in the last 30 days or restored already), or an unknown route.',
     example: 'No actor has the id 01M86WTD96T7T6CKMATQ3ZVNAW.',
   },
   405: {
@@ -216,7 +258,8 @@ const ERRORS: Record<ErrorStatus, ErrorDocs> = {
   },
   409: {
     name: 'Conflict',
-    description: 'An actor with that name, or a movie with that title and release date, already exists (ignoring case and extra spaces).',
+    description:
+      'An actor with that name, or a movie with that title and release date, already exists (ignoring case and extra spaces); for a restore, another record took it meanwhile.',
     example: 'An actor named "Cate Blanchett" already exists.',
   },
   412: {
@@ -329,7 +372,7 @@ export const openApiDocument = () => {
           in: 'header',
           required: false,
           description:
-            'Makes the create safe to retry: within 24 h, the same key and body return the first response (with `Idempotent-Replayed: true`) and create nothing new; the same key with another body is a 422. Keys are per caller.',
+            'Makes the create (or restore) safe to retry: within 24 h, the same key and body (for a restore, the same id) return the first response (with `Idempotent-Replayed: true`) and create nothing new; the same key with another body is a 422. Keys are per caller.',
           schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source, examples: ['5f0c7a1e-2f41-4d55-9a63-4a4f3c2b1d0e'] },
         },
       },

@@ -23,7 +23,7 @@ import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
 import { ForbiddenError, NotThroughEdgeError, UnauthorizedError } from './errors';
 import { expectedVersion, idempotencyKey } from './preconditions';
-import { createdResource, ok, okResource, type ApiResponse } from './responses';
+import { createdResource, ok, okResource, restoredResource, type ApiResponse } from './responses';
 import type { OperationDefinition, ResponseKind } from './route-table';
 
 type Output<S, Absent = undefined> = S extends z.ZodMiniType ? z.output<S> : Absent;
@@ -70,6 +70,9 @@ interface Results {
   list: unknown[];
   /** The id of the deleted record. */
   deleted: string;
+  /** Each entry: the record as it was, when and by whom it was deleted. */
+  deletedPage: { entries: { record: unknown; deleted_at: string; deleted_by: string | null }[]; nextCursor: string | null };
+  restored: { record: PresentedRecord; unrestored: unknown[]; replayed: boolean };
   health: { status: 'ok' };
   /** The document's response, from lib/http/static-document.ts. */
   document: ApiResponse;
@@ -173,6 +176,17 @@ const respond = (response: ResponseKind, result: unknown): ApiResponse => {
       return ok({ [`${response.resource}s`]: result });
     case 'deleted':
       return ok({ deleted: result });
+    case 'deletedPage': {
+      const { entries, nextCursor } = result as Results['deletedPage'];
+      return ok({
+        [`deleted_${response.resource}s`]: entries.map(({ record, ...deleted }) => ({ [response.resource]: record, ...deleted })),
+        next_cursor: nextCursor,
+      });
+    }
+    case 'restored': {
+      const { record, unrestored, replayed } = result as Results['restored'];
+      return restoredResource(response.resource, record, unrestored, replayed);
+    }
     case 'health':
       return ok(result as Results['health']);
     case 'document':

@@ -39,6 +39,10 @@ export const createdResource = (
     { ETag: etag(resource.version), Location: location, ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) },
   );
 
+/** 200 for a restored record: its ETag, the links that could not come back, and whether this is a replay. */
+export const restoredResource = (key: string, resource: { version: number }, unrestored: unknown[], replayed: boolean): ApiResponse =>
+  ok({ [key]: resource, unrestored_links: unrestored }, { ETag: etag(resource.version), ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}) });
+
 export const errorResponse = (error: HttpError, requestId: string): ApiResponse =>
   json(
     error.statusCode,

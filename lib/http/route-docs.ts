@@ -9,7 +9,7 @@
  * function bundle.
  */
 import type * as z from 'zod/mini';
-import { MAX_CAST_SIZE } from '../domain/limits';
+import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
 import type * as routes from './route-table';
 import type { RouteName } from './routes';
 
@@ -96,7 +96,22 @@ export const ROUTE_DOCS = {
     description: 'Partial: send only the fields to change.',
     requestBody: { component: 'ActorUpdate', example: { gender: 'woman' } },
   },
-  deleteActor: { tag: 'Actors', summary: 'Delete an actor', description: 'Also removes the actor from every cast.' },
+  deleteActor: {
+    tag: 'Actors',
+    summary: 'Delete an actor',
+    description: 'Also removes the actor from every cast. The actor, with their movies, can be restored for 30 days.',
+  },
+  listDeletedActors: {
+    tag: 'Actors',
+    summary: 'List deleted actors',
+    description: 'The actors deleted in the last 30 days, as they were (with the movies they were cast in), newest deletion first, with who deleted each and when.',
+    query: PAGING,
+  },
+  restoreActor: {
+    tag: 'Actors',
+    summary: 'Restore a deleted actor',
+    description: `Brings back an actor deleted in the last 30 days, with the same id and \`created_at\` and the next version, cast again in every movie that still exists and has room (${MAX_CAST_SIZE} actors); \`unrestored_links\` names the others. A 409 when another actor has taken the name meanwhile (nothing changes), a 404 when the actor was not deleted in the last 30 days or was restored already.`,
+  },
   getActorMovies: {
     tag: 'Cast',
     summary: "List an actor's movies",
@@ -129,7 +144,22 @@ export const ROUTE_DOCS = {
     description: 'Partial: send only the fields to change. `actor_ids` replaces the whole cast.',
     requestBody: { component: 'MovieUpdate', example: { release_date: '2018-01-12' } },
   },
-  deleteMovie: { tag: 'Movies', summary: 'Delete a movie', description: 'Also removes the movie from every filmography.' },
+  deleteMovie: {
+    tag: 'Movies',
+    summary: 'Delete a movie',
+    description: 'Also removes the movie from every filmography. The movie, with its cast, can be restored for 30 days.',
+  },
+  listDeletedMovies: {
+    tag: 'Movies',
+    summary: 'List deleted movies',
+    description: 'The movies deleted in the last 30 days, as they were (with their casts), newest deletion first, with who deleted each and when.',
+    query: PAGING,
+  },
+  restoreMovie: {
+    tag: 'Movies',
+    summary: 'Restore a deleted movie',
+    description: `Brings back a movie deleted in the last 30 days, with the same id and \`created_at\` and the next version, with every cast member who still exists and is in fewer than ${MAX_FILMOGRAPHY} movies; \`unrestored_links\` names the others. A 409 when another movie has taken the title and release date meanwhile (nothing changes), a 404 when the movie was not deleted in the last 30 days or was restored already.`,
+  },
   getMovieCast: {
     tag: 'Cast',
     summary: "List a movie's cast",

@@ -26,6 +26,7 @@ import {
   actorListQuery,
   actorUpdateBody,
   castMemberParams,
+  deletedListQuery,
   idParams,
   MOVIE_READ_ONLY,
   movieCreateBody,
@@ -57,6 +58,16 @@ export type ResponseKind =
   | { kind: 'list'; resource: Resource }
   /** 200 `{"success":true,"deleted":"<id>"}`. */
   | { kind: 'deleted' }
+  /**
+   * 200 `{"success":true,"deleted_<resource>s":[{"<resource>":{…},"deleted_at":t,"deleted_by":s|null}],"next_cursor":s|null}`:
+   * records as they were when deleted, newest deletion first.
+   */
+  | { kind: 'deletedPage'; resource: Resource }
+  /**
+   * 200 `{"success":true,"<resource>":{…},"unrestored_links":[{"id":s,"reason":r}]}` with its
+   * ETag and, on a replay, `Idempotent-Replayed: true`.
+   */
+  | { kind: 'restored'; resource: Resource }
   /** 200 `{"success":true,"status":"ok"}`. */
   | { kind: 'health' }
   /**
@@ -188,6 +199,29 @@ export const deleteActor = {
   errors: [404],
 } as const satisfies RouteDefinition;
 
+export const listDeletedActors = {
+  method: 'GET',
+  // A static segment: API Gateway (and serverless-offline) prefer it to /actors/{id}, and no ULID spells it.
+  path: '/api/v1/actors/deleted',
+  handler: 'functions/actors/deleted.ts',
+  permission: 'get:actors',
+  query: deletedListQuery,
+  response: { kind: 'deletedPage', resource: 'actor' },
+  errors: [],
+} as const satisfies RouteDefinition;
+
+export const restoreActor = {
+  method: 'POST',
+  path: '/api/v1/actors/{id}/restore',
+  handler: 'functions/actors/restore.ts',
+  permission: 'delete:actors',
+  params: idParams,
+  idempotencyKey: true,
+  response: { kind: 'restored', resource: 'actor' },
+  // 404: not deleted in the last 30 days (or restored already); 409: its name or title and date taken meanwhile.
+  errors: [404, 409],
+} as const satisfies RouteDefinition;
+
 export const getActorMovies = {
   method: 'GET',
   path: '/api/v1/actors/{id}/movies',
@@ -254,6 +288,29 @@ export const deleteMovie = {
   ifMatch: true,
   response: { kind: 'deleted' },
   errors: [404],
+} as const satisfies RouteDefinition;
+
+export const listDeletedMovies = {
+  method: 'GET',
+  // A static segment: API Gateway (and serverless-offline) prefer it to /movies/{id}, and no ULID spells it.
+  path: '/api/v1/movies/deleted',
+  handler: 'functions/movies/deleted.ts',
+  permission: 'get:movies',
+  query: deletedListQuery,
+  response: { kind: 'deletedPage', resource: 'movie' },
+  errors: [],
+} as const satisfies RouteDefinition;
+
+export const restoreMovie = {
+  method: 'POST',
+  path: '/api/v1/movies/{id}/restore',
+  handler: 'functions/movies/restore.ts',
+  permission: 'delete:movies',
+  params: idParams,
+  idempotencyKey: true,
+  response: { kind: 'restored', resource: 'movie' },
+  // 404: not deleted in the last 30 days (or restored already); 409: its name or title and date taken meanwhile.
+  errors: [404, 409],
 } as const satisfies RouteDefinition;
 
 export const getMovieCast = {

@@ -63,6 +63,7 @@ const METHOD_ORDER: Method[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** The methods served at `path`; empty when no route has that path. */
 export const allowedMethods = (path: string): Method[] =>
-  ROUTES.filter((route) => segmentsMatch(route.path, path))
-    .map((route) => route.method)
-    .sort((a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b));
+  // A set: /actors/deleted matches both its own GET and the GET of /actors/{id}.
+  [...new Set(ROUTES.filter((route) => segmentsMatch(route.path, path)).map((route) => route.method))].sort(
+    (a, b) => METHOD_ORDER.indexOf(a) - METHOD_ORDER.indexOf(b),
+  );

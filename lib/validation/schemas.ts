@@ -200,7 +200,11 @@ export const movieListQuery = z
     ),
   );
 
+/** The deleted records of a kind: paged, newest first, no filters. */
+export const deletedListQuery = z.strictObject(paging);
+
 export type ActorListQuery = z.infer<typeof actorListQuery>;
+export type DeletedListQuery = z.infer<typeof deletedListQuery>;
 export type MovieListQuery = z.infer<typeof movieListQuery>;
 
 /** No query parameters at all: anything sent is a 400, not silently ignored. */

@@ -89,12 +89,14 @@ const validatorFor = (schema: Schema): ValidateFunction => {
  * any. A trailing slash is dropped first, as serverless-offline's router does
  * (hapi's stripTrailingSlash) before the function sees the path.
  */
-export const templateFor = (path: string): string | undefined => {
+export const templateFor = (path: string, verb?: string): string | undefined => {
   const actual = (path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path).split('/');
-  return load().templates.find((template) => {
+  const matching = load().templates.filter((template) => {
     const expected = template.split('/');
     return expected.length === actual.length && expected.every((segment, index) => (segment.startsWith('{') ? actual[index] !== '' : segment === actual[index]));
   });
+  // API Gateway matches the method too: PATCH /actors/deleted is no route of its literal path, so it reaches /actors/{id}.
+  return matching.find((template) => verb !== undefined && load().document.paths[template]![verb] !== undefined) ?? matching[0];
 };
 
 /** Compiles every schema the checks can meet (for a unit test: a schema ajv refuses would otherwise surface mid-suite). */
@@ -148,7 +150,7 @@ export const checkContract = ({ method, path, status, headers, text }: ObservedR
 
   // HEAD is served as GET, without a body.
   const verb = method.toUpperCase() === 'HEAD' ? 'get' : method.toLowerCase();
-  const template = templateFor(bare);
+  const template = templateFor(bare, verb);
   let response: Response | undefined;
   let where: string;
   if (template === undefined) {

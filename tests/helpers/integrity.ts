@@ -3,6 +3,8 @@
  * README §3: the two sides of the cast agree and name only existing records,
  * each record holds exactly one uniqueness claim, its search words are
  * exactly indexed, and the counter items add up to the number of records.
+ * A deleted record kept for restoring (`<KIND>_DELETED#<id>`) is no record:
+ * it holds no claim, word or count, and its id names no live record.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -91,6 +93,15 @@ const checkSideItems = (
   for (const word of expectedWords) if (!words.has(word)) problems.push(`missing word ${word}`);
   for (const word of words) if (!expectedWords.has(word)) problems.push(`orphan word ${word}`);
   // The counter (`<KIND>_COUNT`) follows through the stream, later: fixtures.total waits for it to settle.
+
+  // Kept deleted records: on their own index partition, expiring, never beside a live record of the same id.
+  for (const kept of items.filter((item) => item.pk.startsWith(`${kind}_DELETED#`))) {
+    const id = kept.pk.slice(`${kind}_DELETED#`.length);
+    if (records.has(id)) problems.push(`${kind} ${id} is both live and kept as deleted`);
+    if (kept.record?.id !== id) problems.push(`kept ${kind} ${id} holds record ${kept.record?.id}`);
+    if (kept.gsi1pk !== `${kind}_DELETED` || kept.gsi1sk !== `${kept.deleted_at}#${id}`) problems.push(`kept ${kind} ${id} is off its index`);
+    if (typeof kept.expires_at !== 'number') problems.push(`kept ${kind} ${id} never expires`);
+  }
 };
 
 /** Every broken invariant, as readable sentences; empty when the database is consistent. */

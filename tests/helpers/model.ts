@@ -25,6 +25,9 @@ export interface ModelMovie {
 export class Model {
   readonly actors = new Map<string, ModelActor>();
   readonly movies = new Map<string, ModelMovie>();
+  /** Deleted records as they were when deleted, links included: what a restore brings back (README §3). */
+  readonly deletedActors = new Map<string, ModelActor>();
+  readonly deletedMovies = new Map<string, ModelMovie>();
 
   nameTaken(name: string, except?: string): boolean {
     return [...this.actors.values()].some((actor) => actor.id !== except && comparableText(actor.name) === comparableText(name));
@@ -99,6 +102,7 @@ export class Model {
 
   deleteActor(id: string): void {
     const actor = this.actors.get(id)!;
+    this.deletedActors.set(id, { ...actor, movie_ids: new Set(actor.movie_ids) });
     for (const movieId of actor.movie_ids) {
       const movie = this.movies.get(movieId)!;
       movie.actor_ids.delete(id);
@@ -109,7 +113,30 @@ export class Model {
 
   deleteMovie(id: string): void {
     const movie = this.movies.get(id)!;
+    this.deletedMovies.set(id, { ...movie, actor_ids: new Set(movie.actor_ids) });
     for (const actorId of movie.actor_ids) this.unlink(actorId, id);
     this.movies.delete(id);
+  }
+
+  /** Brings a deleted actor back, one version on, into every movie that still exists and has room (50). */
+  restoreActor(id: string): void {
+    const kept = this.deletedActors.get(id)!;
+    const back = [...kept.movie_ids].filter((movieId) => (this.movies.get(movieId)?.actor_ids.size ?? 50) < 50);
+    this.actors.set(id, { ...kept, movie_ids: new Set(back), version: kept.version + 1 });
+    for (const movieId of back) {
+      const movie = this.movies.get(movieId)!;
+      movie.actor_ids.add(id);
+      movie.version += 1;
+    }
+    this.deletedActors.delete(id);
+  }
+
+  /** Brings a deleted movie back, one version on, with every cast member who still exists and is in fewer than 50 movies. */
+  restoreMovie(id: string): void {
+    const kept = this.deletedMovies.get(id)!;
+    const back = [...kept.actor_ids].filter((actorId) => (this.actors.get(actorId)?.movie_ids.size ?? 50) < 50);
+    this.movies.set(id, { ...kept, actor_ids: new Set(back), version: kept.version + 1 });
+    for (const actorId of back) this.link(actorId, id);
+    this.deletedMovies.delete(id);
   }
 }

@@ -21,10 +21,26 @@ describe('routing', () => {
     ['PATCH', '/api/v1/movies/01ARZ3NDEKTSV4RRFFQ69G5FAV/actors', 'GET'],
     ['GET', '/api/v1/movies/01ARZ3NDEKTSV4RRFFQ69G5FAV/actors/01ARZ3NDEKTSV4RRFFQ69G5FAV', 'PUT, DELETE'],
     ['DELETE', '/api/v1/health', 'GET'],
+    ['POST', '/api/v1/actors/deleted', 'GET, PATCH, DELETE'],
+    ['GET', '/api/v1/movies/01ARZ3NDEKTSV4RRFFQ69G5FAV/restore', 'POST'],
   ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
     const response = await api(path, { method, token: producer });
     expectError(response, 405);
     expect(response.headers.allow).toBe(allow);
+  });
+
+  it('routes GET /actors/deleted to the list of deleted actors, not to an actor whose id would be "deleted"', async () => {
+    const actor = (await api('/api/v1/actors', { method: 'POST', token: producer, body: { name: uniqueName('Routed'), gender: 'f', birth_date: '1990-01-01' } })).body.actor;
+    expect((await api(`/api/v1/actors/${actor.id}`, { method: 'DELETE', token: producer })).status).toBe(200);
+    const listed = await api('/api/v1/actors/deleted?limit=100', { token: producer });
+    expect(listed.status).toBe(200);
+    expect(listed.body.deleted_actors.map((entry: any) => entry.actor.id)).toContain(actor.id);
+    expect((await api('/api/v1/movies/deleted', { token: producer })).status).toBe(200);
+    // The other methods of that path reach /actors/{id}, where "deleted" is a malformed id.
+    expect(expectError(await api('/api/v1/actors/deleted', { method: 'DELETE', token: producer }), 400).message).toMatch(/id/);
+    const restored = await api(`/api/v1/actors/${actor.id}/restore`, { method: 'POST', token: producer });
+    expect(restored.status).toBe(200);
+    expect(restored.body.actor.id).toBe(actor.id);
   });
 });
 

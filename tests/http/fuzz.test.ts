@@ -74,6 +74,8 @@ const command = fc.oneof(
   fc.record({ kind: fc.constant('removeCast' as const), movie: pick, actor: pick }),
   fc.record({ kind: fc.constant('deleteMovie' as const), target: pick, ifMatch }),
   fc.record({ kind: fc.constant('getActor' as const), target: pick }),
+  fc.record({ kind: fc.constant('restoreActor' as const), target: pick }),
+  fc.record({ kind: fc.constant('restoreMovie' as const), target: pick }),
 );
 
 type Command = typeof command extends fc.Arbitrary<infer C> ? C : never;
@@ -204,6 +206,27 @@ const runCommand = async (model: Model, prefix: string, cmd: Command): Promise<{
         if (cmd.kind === 'addCast') cast.add(actorId);
         else cast.delete(actorId);
         model.setCast(movieId, [...cast]);
+      }
+      return { expected, response };
+    }
+    case 'restoreActor':
+    case 'restoreMovie': {
+      const isActor = cmd.kind === 'restoreActor';
+      // Mostly a record this run deleted; sometimes a live one or one never deleted (both 404).
+      const candidates = [...(isActor ? model.deletedActors.keys() : model.deletedMovies.keys()), ...(isActor ? actorIds : movieIds).slice(0, 1)];
+      const id = choose(candidates, cmd.target);
+      const kept = isActor ? model.deletedActors.get(id) : model.deletedMovies.get(id);
+      const response = await api(`/api/v1/${isActor ? 'actors' : 'movies'}/${id}/restore`, { method: 'POST', token });
+      let expected = 404;
+      if (kept !== undefined) {
+        const taken = 'name' in kept ? model.nameTaken(kept.name) : model.titleTaken(kept.title, kept.release_date);
+        expected = taken ? 409 : 200;
+      }
+      if (expected === 200 && response.status === 200) {
+        if (isActor) model.restoreActor(id);
+        else model.restoreMovie(id);
+        const restored = isActor ? model.actors.get(id)! : model.movies.get(id)!;
+        expect(response.body[isActor ? 'actor' : 'movie'].version).toBe(restored.version);
       }
       return { expected, response };
     }

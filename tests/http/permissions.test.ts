@@ -25,6 +25,8 @@ const CONTRACT: Record<string, { permission: string | null; roles: readonly Role
   'POST /api/v1/actors': { permission: 'post:actors', roles: [CD, EP] },
   'PATCH /api/v1/actors/{id}': { permission: 'patch:actors', roles: [CD, EP] },
   'DELETE /api/v1/actors/{id}': { permission: 'delete:actors', roles: [CD, EP] },
+  'GET /api/v1/actors/deleted': { permission: 'get:actors', roles: [CA, CD, EP] },
+  'POST /api/v1/actors/{id}/restore': { permission: 'delete:actors', roles: [CD, EP] },
   'GET /api/v1/movies': { permission: 'get:movies', roles: [CA, CD, EP] },
   'GET /api/v1/movies/{id}': { permission: 'get:movies', roles: [CA, CD, EP] },
   'GET /api/v1/movies/{id}/actors': { permission: 'get:movies', roles: [CA, CD, EP] },
@@ -33,6 +35,8 @@ const CONTRACT: Record<string, { permission: string | null; roles: readonly Role
   'PUT /api/v1/movies/{id}/actors/{actor_id}': { permission: 'patch:movies', roles: [CD, EP] },
   'DELETE /api/v1/movies/{id}/actors/{actor_id}': { permission: 'patch:movies', roles: [CD, EP] },
   'DELETE /api/v1/movies/{id}': { permission: 'delete:movies', roles: [EP] },
+  'GET /api/v1/movies/deleted': { permission: 'get:movies', roles: [CA, CD, EP] },
+  'POST /api/v1/movies/{id}/restore': { permission: 'delete:movies', roles: [EP] },
 };
 const contractOf = (route: Route) => CONTRACT[`${route.method} ${route.path}`]!;
 
@@ -73,6 +77,16 @@ const requestFor = async (route: Route): Promise<{ path: string; body?: unknown;
       return { path: route.path.replace('{id}', (await newMovie()).id), success: 200 };
     case 'updateMovie':
       return { path: route.path.replace('{id}', (await newMovie()).id), body: { release_date: '1998-01-01' }, success: 200 };
+    case 'restoreActor': {
+      const { id } = await newActor();
+      await api(`/api/v1/actors/${id}`, { method: 'DELETE', token: producer });
+      return { path: route.path.replace('{id}', id), success: 200 };
+    }
+    case 'restoreMovie': {
+      const { id } = await newMovie();
+      await api(`/api/v1/movies/${id}`, { method: 'DELETE', token: producer });
+      return { path: route.path.replace('{id}', id), success: 200 };
+    }
     case 'addMovieActor': {
       const [actor, movie] = [await newActor(), await newMovie()];
       return { path: route.path.replace('{id}', movie.id).replace('{actor_id}', actor.id), success: 200 };

@@ -77,5 +77,5 @@ describe('the Postman collection (newman)', () => {
       expect(summary.run.stats.assertions.failed).toBe(0);
       expect(summary.run.stats.assertions.total).toBeGreaterThan(300);
     }
-  }, 120_000);
+  }, 300_000);
 });

@@ -31,6 +31,10 @@ import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { handler as createActor } from '../../functions/actors/create';
 import { handler as deleteActor } from '../../functions/actors/delete';
+import { handler as listDeletedActors } from '../../functions/actors/deleted';
+import { handler as restoreActor } from '../../functions/actors/restore';
+import { handler as listDeletedMovies } from '../../functions/movies/deleted';
+import { handler as restoreMovie } from '../../functions/movies/restore';
 import { handler as getActor } from '../../functions/actors/get';
 import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
@@ -80,13 +84,19 @@ const EXPECTED: Record<string, Grants> = {
   // A rename moves the name claim and words (Put + Delete) besides updating the record.
   updateActor: { [ACTORS]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] },
   // Also takes the actor out of each of their movies' casts.
-  deleteActor: { [ACTORS]: ['GetItem', 'DeleteItem'], [MOVIES]: ['UpdateItem'] },
+  // PutItem: the copy kept for 30 days.
+  deleteActor: { [ACTORS]: ['GetItem', 'PutItem', 'DeleteItem'], [MOVIES]: ['UpdateItem'] },
+  listDeletedActors: { [ACTORS_GSI1]: ['Query'] },
+  // GetItem the kept copy and a key claim; Put the record, claims, words; Delete the kept copy.
+  restoreActor: { [ACTORS]: ['GetItem', 'PutItem', 'DeleteItem'], [MOVIES]: ['BatchGetItem', 'UpdateItem'] },
   getMovie: { [MOVIES]: ['GetItem'] },
   listMovies: { [MOVIES_GSI1]: ['Query'], [MOVIES]: ['GetItem', 'BatchGetItem'] },
   // Reads the actors joining the cast and adds the movie to their movie_ids.
   createMovie: { [MOVIES]: ['GetItem', 'PutItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
   updateMovie: { [MOVIES]: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
-  deleteMovie: { [MOVIES]: ['GetItem', 'DeleteItem'], [ACTORS]: ['UpdateItem'] },
+  deleteMovie: { [MOVIES]: ['GetItem', 'PutItem', 'DeleteItem'], [ACTORS]: ['UpdateItem'] },
+  listDeletedMovies: { [MOVIES_GSI1]: ['Query'] },
+  restoreMovie: { [MOVIES]: ['GetItem', 'PutItem', 'DeleteItem'], [ACTORS]: ['BatchGetItem', 'UpdateItem'] },
   getMovieCast: { [MOVIES]: ['GetItem'], [ACTORS]: ['BatchGetItem'] },
   addMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['GetItem', 'UpdateItem'] },
   removeMovieActor: { [MOVIES]: ['GetItem', 'UpdateItem'], [ACTORS]: ['UpdateItem'] },
@@ -309,7 +319,7 @@ describe('the packaged prod stage: IAM', () => {
     // The shared role Serverless compiles is dropped (lib/deploy/monitoring.cjs): no role is left unused.
     for (const packaged of [prod, dev]) {
       expect(packaged.template.Resources).not.toHaveProperty('IamRoleLambdaExecution');
-      expect(resourcesOfType(packaged.template, 'AWS::IAM::Role')).toHaveLength(19);
+      expect(resourcesOfType(packaged.template, 'AWS::IAM::Role')).toHaveLength(23);
     }
   });
 
@@ -422,7 +432,7 @@ describe('the packaged functions', () => {
         resourcesOfType(packaged.template, 'AWS::Logs::LogGroup').map(([, group]) => [group.Properties.LogGroupName, group]),
       );
       const functions = functionsOf(packaged);
-      expect(functions.size).toBe(19);
+      expect(functions.size).toBe(23);
       for (const [, { resource }] of functions) {
         expect(resource.Properties.Runtime).toBe('nodejs22.x');
         expect(resource.Properties.Architectures).toEqual(['arm64']);
@@ -551,6 +561,10 @@ describe('the packaged functions: tracing, concurrency, versions', () => {
     addMovieActor: 10,
     removeMovieActor: 10,
     countRecords: 4,
+    listDeletedActors: 5,
+    listDeletedMovies: 5,
+    restoreActor: 5,
+    restoreMovie: 5,
   };
 
   it('trace actively, and every role may send the traces (Lambda refuses active tracing otherwise)', () => {
@@ -565,14 +579,14 @@ describe('the packaged functions: tracing, concurrency, versions', () => {
     }
   });
 
-  it('each have a reserved concurrency, 254 in all', () => {
+  it('each have a reserved concurrency, 274 in all', () => {
     for (const packaged of [prod, dev]) {
       const reserved = Object.fromEntries(
         [...functionsOf(packaged)].map(([name, { resource }]) => [name, resource.Properties.ReservedConcurrentExecutions]),
       );
       expect(reserved).toEqual(CONCURRENCY);
     }
-    expect(Object.values(CONCURRENCY).reduce((sum, value) => sum + value, 0)).toBe(254);
+    expect(Object.values(CONCURRENCY).reduce((sum, value) => sum + value, 0)).toBe(274);
   });
 
   it('ship one bundle and no source map, and do not ask Node for one; docs alone also ships Swagger UI\'s two files; log at INFO', () => {
@@ -878,6 +892,10 @@ const HANDLERS: Record<string, Handler> = {
   getActorMovies,
   addMovieActor,
   removeMovieActor,
+  listDeletedActors,
+  listDeletedMovies,
+  restoreActor,
+  restoreMovie,
 };
 
 /** The IAM permissions one DynamoDB request needs, as `dynamodb:Action on Resource` lines. */

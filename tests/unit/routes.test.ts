@@ -42,6 +42,9 @@ describe('routes', () => {
     expect(allowedMethods('/api/v1/actors/abc')).toEqual(['GET', 'PATCH', 'DELETE']);
     expect(allowedMethods('/api/v1/movies/abc/actors/def')).toEqual(['PUT', 'DELETE']);
     expect(allowedMethods('/api/v1/movies/abc/actors')).toEqual(['GET']);
+    // The list of deleted actors is a literal path beside /actors/{id}, whose methods also reach it (a PATCH there is a 400: no id).
+    expect(allowedMethods('/api/v1/actors/deleted')).toEqual(['GET', 'PATCH', 'DELETE']);
+    expect(allowedMethods('/api/v1/movies/abc/restore')).toEqual(['POST']);
     expect(allowedMethods('/api/v1/nothing')).toEqual([]);
     expect(allowedMethods('/api/v1/actors/a/b')).toEqual([]);
     // An empty parameter is no path of the API: a 404, not a 405 that allows the very method used.
@@ -69,6 +72,11 @@ describe('routes', () => {
       updateMovie: [400, 401, 403, 404, 409, 412, 413, 415, 422, 500, 503],
       deleteActor: [400, 401, 403, 404, 412, 500, 503],
       deleteMovie: [400, 401, 403, 404, 412, 500, 503],
+      listDeletedActors: [400, 401, 403, 500, 503],
+      listDeletedMovies: [400, 401, 403, 500, 503],
+      // 409: the name (or title and date) was taken meanwhile; 422: an Idempotency-Key reused for another id.
+      restoreActor: [400, 401, 403, 404, 409, 422, 500, 503],
+      restoreMovie: [400, 401, 403, 404, 409, 422, 500, 503],
       addMovieActor: [400, 401, 403, 404, 412, 422, 500, 503],
       removeMovieActor: [400, 401, 403, 404, 412, 500, 503],
     };
@@ -90,6 +98,6 @@ describe('routes', () => {
     expect(names((route) => route.ifMatch)).toEqual(
       ['updateActor', 'deleteActor', 'updateMovie', 'deleteMovie', 'addMovieActor', 'removeMovieActor'].sort(),
     );
-    expect(names((route) => route.idempotencyKey)).toEqual(['createActor', 'createMovie']);
+    expect(names((route) => route.idempotencyKey)).toEqual(['createActor', 'createMovie', 'restoreActor', 'restoreMovie']);
   });
 });
