@@ -3,7 +3,7 @@
  * for what a test sets up or inspects by hand (the data layer's own writes go
  * through the emulation). One per test file, destroyed by the caller.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const localDocuments = (): DynamoDBDocumentClient =>
@@ -15,3 +15,36 @@ export const localDocuments = (): DynamoDBDocumentClient =>
     }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
+
+/**
+ * Tables of a test's own on DynamoDB Local (keyed by `pk` alone, as ours
+ * are), for tests that must not touch the suite's tables; `dropAll` deletes
+ * every one it made. `create(name)` takes a chosen name, for a table a test
+ * refers to before it exists.
+ */
+export const scratchTables = (prefix: string) => {
+  const admin = new DynamoDBClient({
+    endpoint: process.env.DYNAMODB_LOCAL_ENDPOINT,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const made: string[] = [];
+  const create = async (name = `ensemble-test-${prefix}-${Date.now()}-${made.length}`): Promise<string> => {
+    await admin.send(
+      new CreateTableCommand({
+        TableName: name,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    made.push(name);
+    await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: name });
+    return name;
+  };
+  const dropAll = async (): Promise<void> => {
+    for (const table of made) await admin.send(new DeleteTableCommand({ TableName: table }));
+    admin.destroy();
+  };
+  return { create, dropAll };
+};

@@ -7,35 +7,18 @@
  * count from the records. On a scratch table with the old layout written by
  * hand, as that version left it.
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { foldShards, recount } from '../../lib/data/count-repair';
 import { countStreamRecords } from '../../lib/data/record-count';
 import { store } from '../../lib/data/store';
-import { localDocuments } from '../helpers/local-db';
+import { localDocuments, scratchTables } from '../helpers/local-db';
 
 const documents = localDocuments();
-const admin = new DynamoDBClient({ endpoint: process.env.DYNAMODB_LOCAL_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const scratch: string[] = [];
-
-const createTable = async (): Promise<string> => {
-  const name = `ensemble-test-upgrade-${Date.now()}-${scratch.length}`;
-  await admin.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: name });
-  scratch.push(name);
-  return name;
-};
+const tables = scratchTables('upgrade');
+const createTable = (): Promise<string> => tables.create();
 
 afterAll(async () => {
-  for (const table of scratch) await admin.send(new DeleteTableCommand({ TableName: table }));
-  admin.destroy();
+  await tables.dropAll();
   documents.destroy();
 });
 

@@ -7,33 +7,16 @@
  * scratch table of its own; the expected counts are worked out by hand from
  * the events.
  */
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { countStreamRecords, SEEN_LIFETIME_SECONDS, type StreamRecord } from '../../lib/data/record-count';
-import { localDocuments } from '../helpers/local-db';
+import { localDocuments, scratchTables } from '../helpers/local-db';
 
 const documents = localDocuments();
-const admin = new DynamoDBClient({ endpoint: process.env.DYNAMODB_LOCAL_ENDPOINT, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-const scratch: string[] = [];
-
-const createTable = async (): Promise<string> => {
-  const name = `ensemble-test-count-${Date.now()}-${scratch.length}`;
-  await admin.send(
-    new CreateTableCommand({
-      TableName: name,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: name });
-  scratch.push(name);
-  return name;
-};
+const tables = scratchTables('count');
+const createTable = (): Promise<string> => tables.create();
 
 afterAll(async () => {
-  for (const table of scratch) await admin.send(new DeleteTableCommand({ TableName: table }));
-  admin.destroy();
+  await tables.dropAll();
   documents.destroy();
 });
 
@@ -99,16 +82,7 @@ it('counts the rest, and only the rest, when a batch that failed half-way comes 
   await expect(countStreamRecords(events)).rejects.toThrow();
   expect(await counter(table)).toBe(150);
   // The retry: the table is there now.
-  await admin.send(
-    new CreateTableCommand({
-      TableName: missing,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  scratch.push(missing);
-  await waitUntilTableExists({ client: admin, maxWaitTime: 30 }, { TableName: missing });
+  await tables.create(missing);
   await countStreamRecords(events);
   expect(await counter(table)).toBe(150);
   expect(await counter(missing, 'MOVIE')).toBe(2);
