@@ -1,16 +1,19 @@
 /**
- * npm start [-- --in-memory]
+ * npm start [-- --in-memory] [-- --index-lag <ms>]
  *
  * The whole API on this machine: DynamoDB Local (data under .local/dynamodb,
  * or in memory), tables as serverless.yml declares them, demo data on first
  * run, a local signing key, and serverless-offline on PORT (default 3000).
- * Ctrl-C stops every process started here.
+ * Ctrl-C stops every process started here. `--index-lag <ms>` puts the
+ * index-lag proxy (index-lag.ts) between the API and DynamoDB Local, so a
+ * list shows a write only <ms> later, as on AWS.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ROLE_SLUGS } from '../auth/permissions';
 import { ensureLocalKeys } from '../auth/local-keys';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { startIndexLagProxy, type IndexLagProxy } from './index-lag';
 import { startOffline, type OfflineStack } from './offline';
 import { assertPortFree, PortInUseError } from './ports';
 import { startReaper, stopAllStarted } from './processes';
@@ -18,7 +21,13 @@ import { seedDemoData } from './seed';
 import { ensureTables, tableNamesFor } from './tables';
 import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
 
-const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, 'index-lag': { type: 'string' } } });
+const indexLagSetting = values['index-lag'];
+const indexLagMs = indexLagSetting === undefined ? 0 : Number(indexLagSetting);
+if (!Number.isInteger(indexLagMs) || indexLagMs < 0) {
+  console.error(`--index-lag takes a whole number of milliseconds, not "${indexLagSetting ?? ''}".`);
+  process.exit(2);
+}
 const portSetting = process.env.PORT ?? '3000';
 const port = Number(portSetting);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -37,6 +46,7 @@ const auth0 = auth0Settings.length === 2;
 const keysDir = resolve(process.env.ENSEMBLE_KEYS_DIR || DEFAULT_KEYS_DIR);
 
 let database: DynamoDbLocal | undefined;
+let lag: IndexLagProxy | undefined;
 let api: OfflineStack | undefined;
 let stopped: Promise<void> | undefined;
 
@@ -44,7 +54,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 /** Whatever phase start-up is in, every child goes (stopAllStarted also stops those still starting). */
 const stopAll = async (exitCode: number): Promise<never> => {
-  stopped ??= stopAllStarted();
+  stopped ??= Promise.all([stopAllStarted(), lag?.close()]).then(() => undefined);
   await stopped;
   process.exit(exitCode);
 };
@@ -97,12 +107,16 @@ try {
     console.log(`New database: added ${seeded.actors} demo actors and ${seeded.movies} demo movies.`);
   }
   console.log(`DynamoDB Local: ${database.endpoint} (${values['in-memory'] ? 'in memory' : 'data in .local/dynamodb'})`);
+  if (indexLagMs > 0) {
+    lag = await startIndexLagProxy(database.endpoint, { lagMs: indexLagMs });
+    console.log(`Index lag: lists and searches show a write ${indexLagMs} ms later, as DynamoDB's indexes do (${lag.url}).`);
+  }
   console.log('Starting serverless-offline (bundling the functions first)…');
   api = await startOffline({
     httpPort: port,
     stage,
     // DynamoDB Local on a laptop is far slower than DynamoDB; give it room before answering 503.
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
+    env: { DYNAMODB_ENDPOINT: lag?.url ?? database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: '5000' },
   });
   void api.ended.catch((error: unknown) => {
     if (stopped === undefined) {

@@ -11,6 +11,7 @@ import { handler as updateActor } from '../../functions/actors/update';
 import { readDataConfig } from '../../lib/config';
 import { openStore, useStore, type Store } from '../../lib/data/store';
 import { newActor } from '../helpers/fixtures';
+import { eventually } from '../helpers/eventually';
 import { invoke } from '../helpers/invoke';
 import { localDocuments } from '../helpers/local-db';
 import { roleToken } from '../helpers/tokens';
@@ -91,6 +92,8 @@ describe('a search whose lead word matches many records', () => {
   beforeAll(async () => {
     await createMany(100, (i) => `${word} Plain ${i}`);
     marked = await createMany(12, (i) => `${word} Markov ${i}`);
+    // The index shows writes a moment later, as on DynamoDB.
+    await eventually(() => pageThrough({ q: word, limit: '100' }), ({ seen }) => seen.length === 112);
   }, 300_000);
 
   it('reads within the budget even when no record matches every word', async () => {
@@ -127,7 +130,7 @@ describe('sparse filters', () => {
   it('still yield every match exactly once across pages', async () => {
     const gender = tag();
     const ids = await createMany(7, (i) => `Filtered ${gender} ${i}`, gender);
-    const { seen } = await pageThrough({ gender, limit: '3' });
+    const { seen } = await eventually(() => pageThrough({ gender, limit: '3' }), (found) => found.seen.length === ids.length);
     expect([...seen].sort()).toEqual([...ids].sort());
   });
 });
@@ -155,19 +158,22 @@ describe('word items', () => {
     const [id] = await createMany(1, () => `${word} Alpha`);
     const renamed = await invoke(updateActor, { method: 'PATCH', token: producer, pathParameters: { id: id! }, body: { name: `${word} Beta` } });
     expect(renamed.status).toBe(200);
-    expect((await measure({ q: `${word} beta` })).body.actors.map((actor: { id: string }) => actor.id)).toEqual([id]);
-    expect((await measure({ q: `${word} alpha` })).body.actors).toEqual([]);
+    const found = async (q: string) => (await measure({ q })).body.actors.map((actor: { id: string }) => actor.id) as string[];
+    expect(await eventually(() => found(`${word} beta`), (hits) => hits.length > 0)).toEqual([id]);
+    expect(await eventually(() => found(`${word} alpha`), (hits) => hits.length === 0)).toEqual([]);
   });
 
   it('written by earlier versions, without the words, still find their records', async () => {
     const word = tag();
     const [id] = await createMany(1, () => `${word} Legacy`);
-    const items = await wordItemsOf(id!);
+    const items = await eventually(() => wordItemsOf(id!), (found) => found.length === 2);
     expect(items.length).toBe(2);
     for (const item of items) {
       await db.send(new UpdateCommand({ TableName: actorsTable, Key: { pk: item.pk as string }, UpdateExpression: 'REMOVE #words', ExpressionAttributeNames: { '#words': 'words' } }));
     }
-    expect((await measure({ q: `${word} leg` })).body.actors.map((actor: { id: string }) => actor.id)).toEqual([id]);
-    expect((await measure({ q: `${word} other` })).body.actors).toEqual([]);
+    const found = async (q: string) => (await measure({ q })).body.actors.map((actor: { id: string }) => actor.id) as string[];
+    // The creation reaches the index a moment later; then the index holds the items just stripped of their words.
+    expect(await eventually(() => found(`${word} leg`), (hits) => hits.length > 0)).toEqual([id]);
+    expect(await found(`${word} other`)).toEqual([]);
   });
 });
