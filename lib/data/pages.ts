@@ -6,12 +6,19 @@
  * word, and keeps each record once: at the entry for its alphabetically first
  * matching word. Either way the cursor is the position after the last record
  * returned, so paging yields every match exactly once.
+ *
+ * Every request reads at most READ_BUDGET_UNITS, as DynamoDB reports them
+ * (ReturnConsumedCapacity on each call): each call is sized beforehand to
+ * fit what is left, from the largest an item can be, so the budget is never
+ * exceeded rather than found exceeded. What does not fit waits for the next
+ * page, behind the cursor.
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { READ_BUDGET_UNITS } from '../domain/limits';
 import { MAX_WORD_BYTES, searchWords } from '../domain/text';
 import { ULID } from '../validation/schemas';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { listPartition, readRecords, readTotal, recordKey, wordKey, wordPartition, type StoredRecord } from './records';
+import { listPartition, MAX_WORD_ITEM_BYTES, readRecords, readTotal, recordKey, wordKey, wordPartition, type StoredRecord } from './records';
 import { store, type RecordKind } from './store';
 
 export interface PageRequest<T> {
@@ -68,8 +75,36 @@ export const readList = async <T extends StoredRecord>(
   return { ...page, total };
 };
 
-/** Queries per request at most, so a sparse filter costs bounded reads and returns a cursor to go on. */
+/** Queries per request at most: besides the read budget, a bound on a request's round trips. */
 const MAX_QUERIES = 8;
+
+/**
+ * The largest a record can be, by DynamoDB's measure (names and values of
+ * its attributes): an actor with a 200-character name (800 bytes of UTF-8),
+ * a 50-character gender and its case-folded key (NFKC can make that 1,650
+ * bytes), 50 movie ids (1,300 bytes) and its keys and dates, ~4.2 KB; a
+ * movie is smaller.
+ */
+const MAX_RECORD_BYTES = 5120;
+
+/** DynamoDB's unit of reading: an eventually consistent read of up to 4 KB costs half a read unit. */
+const READ_BLOCK_BYTES = 4096;
+
+/** Items of up to `itemBytes` that one eventually consistent Query can read for `units`: it rounds their sum up to 4 KB. */
+const queryItemsFor = (units: number, itemBytes: number): number => Math.floor((Math.floor(units * 2) * READ_BLOCK_BYTES) / itemBytes);
+
+/** What an eventually consistent BatchGet charges per record at most: each item is rounded up to 4 KB on its own. */
+const RECORD_GET_UNITS = Math.ceil(MAX_RECORD_BYTES / READ_BLOCK_BYTES) / 2;
+
+/** The read units a request has left; spent as DynamoDB reports them. */
+interface Budget {
+  left: number;
+}
+
+/** Takes a call's consumed capacity off the budget; the bound it was sized by when DynamoDB reports none. */
+const spend = (budget: Budget, reported: number | undefined, bound: number): void => {
+  budget.left -= reported ?? bound;
+};
 
 type Entry = { record: unknown; position: string };
 
@@ -78,13 +113,17 @@ const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promis
   if (request.search?.length === 0) return { items: [], nextCursor: null };
   const start = request.cursor === undefined ? undefined : startPosition(request, request.cursor);
   const entries: Entry[] = [];
+  const budget: Budget = { left: READ_BUDGET_UNITS };
   let position = start;
   let exhausted = false;
   for (let queries = 0; queries < MAX_QUERIES && entries.length <= request.limit && !exhausted; queries += 1) {
+    const wanted = request.limit + 1 - entries.length;
     const batch =
       request.search === undefined
-        ? await listBatch(request, position)
-        : await searchBatch(request, request.search, position);
+        ? await listBatch(request, position, wanted, budget)
+        : await searchBatch(request, request.search, position, wanted, budget);
+    // Out of budget: the page ends here, and the cursor resumes where it stopped.
+    if (batch === undefined) break;
     entries.push(...batch.entries);
     position = batch.lastPosition ?? position;
     exhausted = batch.lastPosition === undefined;
@@ -130,19 +169,30 @@ interface Batch {
   lastPosition: string | undefined;
 }
 
-const listBatch = async <T extends StoredRecord>(request: PageRequest<T>, after: string | undefined): Promise<Batch> => {
+/** Undefined when the budget cannot pay for one more record. */
+const listBatch = async <T extends StoredRecord>(
+  request: PageRequest<T>,
+  after: string | undefined,
+  wanted: number,
+  budget: Budget,
+): Promise<Batch | undefined> => {
   const { kind, matches } = request;
+  const affordable = queryItemsFor(budget.left, MAX_RECORD_BYTES);
+  if (affordable < 1) return undefined;
+  // One more than a page tells us whether another page exists; a filtered list reads in larger steps.
+  const limit = Math.min(affordable, matches === undefined ? wanted : 100);
   const input: QueryCommandInput = {
     TableName: kind.table,
     IndexName: 'gsi1',
     KeyConditionExpression: 'gsi1pk = :partition',
     ExpressionAttributeValues: { ':partition': listPartition(kind) },
     ScanIndexForward: false,
-    // One more than a page tells us whether another page exists; a filtered list reads in larger steps.
-    Limit: matches === undefined ? request.limit + 1 : 100,
+    Limit: limit,
+    ReturnConsumedCapacity: 'TOTAL',
     ...(after === undefined ? {} : { ExclusiveStartKey: { ...recordKey(kind, after), gsi1pk: listPartition(kind), gsi1sk: after } }),
   };
   const result = await store().db.send(new QueryCommand(input));
+  spend(budget, result.ConsumedCapacity?.CapacityUnits, Math.ceil((limit * MAX_RECORD_BYTES) / READ_BLOCK_BYTES) / 2);
   const records = (result.Items ?? []) as T[];
   const lastKey = result.LastEvaluatedKey as { gsi1sk?: string } | undefined;
   return {
@@ -151,20 +201,55 @@ const listBatch = async <T extends StoredRecord>(request: PageRequest<T>, after:
   };
 };
 
+/**
+ * Whether a record with `recordWords` is a match of the search `words` found
+ * at its word `hitWord`: every word of the query starts one of the record's,
+ * and `hitWord` is the record's first word (alphabetically) that starts with
+ * the lead word, so a record is found once however many of its words match.
+ */
+const matchedAt = (recordWords: string[], hitWord: string, words: string[]): boolean => {
+  const lead = leadWord(words);
+  const firstMatch = recordWords.filter((word) => word.startsWith(lead)).sort()[0];
+  return hitWord === firstMatch && words.every((word) => recordWords.some((recordWord) => recordWord.startsWith(word)));
+};
+
+interface Hit {
+  gsi1sk: string;
+  record_id: string;
+  /** The record's folded words, space-separated; absent on items of earlier versions. */
+  words?: string;
+}
+
+const hitWordOf = (hit: Hit): string => hit.gsi1sk.slice(0, hit.gsi1sk.lastIndexOf('#'));
+
+/**
+ * One query of the word index, and the records of its hits that can match.
+ * A hit whose item carries the record's words is decided without reading the
+ * record; only matches (and hits of earlier versions' items) are read, as
+ * many as the budget left pays for. Undefined when it cannot pay for a query
+ * and one record.
+ */
 const searchBatch = async <T extends StoredRecord>(
   request: PageRequest<T>,
   words: string[],
   after: string | undefined,
-): Promise<Batch> => {
+  wanted: number,
+  budget: Budget,
+): Promise<Batch | undefined> => {
   const { kind } = request;
   const lead = leadWord(words);
+  // Keeps back enough to read at least one record, so each batch moves on.
+  const affordable = queryItemsFor(budget.left - RECORD_GET_UNITS, MAX_WORD_ITEM_BYTES);
+  if (affordable < 1) return undefined;
+  const limit = Math.min(100, wanted, affordable);
   const result = await store().db.send(
     new QueryCommand({
       TableName: kind.table,
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':partition': wordPartition(kind), ':prefix': lead },
-      Limit: Math.min(100, request.limit + 1),
+      Limit: limit,
+      ReturnConsumedCapacity: 'TOTAL',
       ...(after === undefined
         ? {}
         : {
@@ -176,24 +261,38 @@ const searchBatch = async <T extends StoredRecord>(
           }),
     }),
   );
-  const hits = (result.Items ?? []) as { gsi1sk: string; record_id: string }[];
-  const records = await readRecords<T>(
-    kind,
-    hits.map((hit) => hit.record_id),
-    false,
-  );
+  spend(budget, result.ConsumedCapacity?.CapacityUnits, Math.ceil((limit * MAX_WORD_ITEM_BYTES) / READ_BLOCK_BYTES) / 2);
+  const hits = (result.Items ?? []) as Hit[];
+  const readable = Math.floor(budget.left / RECORD_GET_UNITS);
+  const toRead: Hit[] = [];
+  let decided = 0;
+  for (const hit of hits) {
+    const matches = hit.words === undefined || matchedAt(hit.words.split(' '), hitWordOf(hit), words);
+    if (matches) {
+      if (toRead.length === readable) break;
+      toRead.push(hit);
+    }
+    decided += 1;
+  }
+  const records = toRead.length === 0
+    ? []
+    : await readRecords<T>(
+        kind,
+        toRead.map((hit) => hit.record_id),
+        false,
+        (units) => spend(budget, units, toRead.length * RECORD_GET_UNITS),
+      );
   const byId = new Map(records.map((record) => [record.id, record]));
   const entries: Entry[] = [];
-  for (const hit of hits) {
+  for (const hit of toRead) {
     const record = byId.get(hit.record_id);
-    if (record === undefined) continue;
-    const recordWords = searchWords(request.searchedText(record));
-    const hitWord = hit.gsi1sk.slice(0, hit.gsi1sk.lastIndexOf('#'));
-    const firstMatch = recordWords.filter((word) => word.startsWith(lead)).sort()[0];
-    const allWordsMatch = words.every((word) => recordWords.some((recordWord) => recordWord.startsWith(word)));
-    if (hitWord === firstMatch && allWordsMatch && (request.matches?.(record) ?? true)) {
-      entries.push({ record, position: hit.gsi1sk });
-    }
+    // The record itself decides: its item's words may be of a rename that has not reached the index yet.
+    if (record === undefined || !matchedAt(searchWords(request.searchedText(record)), hitWordOf(hit), words)) continue;
+    if (request.matches?.(record) ?? true) entries.push({ record, position: hit.gsi1sk });
   }
-  return { entries, lastPosition: (result.LastEvaluatedKey as { gsi1sk?: string } | undefined)?.gsi1sk };
+  // Hits left undecided for want of budget are the next batch's (or page's) first.
+  if (decided === hits.length) return { entries, lastPosition: (result.LastEvaluatedKey as { gsi1sk?: string } | undefined)?.gsi1sk };
+  // Not even one hit paid for (DynamoDB charged above the bound): the next page starts where this batch did.
+  if (decided === 0) return undefined;
+  return { entries, lastPosition: hits[decided - 1]?.gsi1sk };
 };

@@ -14,7 +14,11 @@
  *   SEEN#<eventID>              a stream event already counted (record-count.ts)
  *   <KIND>_WORD#<word>#<id>     one per distinct word of the name or title,
  *                               on gsi1 under gsi1pk=<KIND>_WORD,
- *                               gsi1sk=<word>#<id>: word-prefix search
+ *                               gsi1sk=<word>#<id>: word-prefix search; it
+ *                               carries all the record's folded `words`, so
+ *                               a search can tell from it alone whether
+ *                               the record matches (items of earlier
+ *                               versions lack them: their record is read)
  *
  * Every write to a record also writes its claim and words in the same
  * transaction, so they can never disagree; the count follows from the stream.
@@ -88,15 +92,25 @@ export const readRecord = async <T extends StoredRecord>(kind: RecordKind, id: s
  * are left out. `consistent: false` for search hits, which a later read
  * rechecks anyway.
  */
-export const readRecords = async <T extends StoredRecord>(kind: RecordKind, ids: Iterable<string>, consistent = true): Promise<T[]> => {
+export const readRecords = async <T extends StoredRecord>(
+  kind: RecordKind,
+  ids: Iterable<string>,
+  consistent = true,
+  /** Told the read units DynamoDB charged, when given (a list's read budget). */
+  onConsumed?: (units: number) => void,
+): Promise<T[]> => {
   const found: T[] = [];
   let pending = [...new Set(ids)].map((id) => recordKey(kind, id));
   for (let attempt = 0; pending.length > 0; attempt += 1) {
     if (attempt >= MAX_ATTEMPTS) throw new StoreBusyError('The database is busy; please retry shortly.', 2);
     if (attempt > 0) await pause(attempt);
     const result = await store().db.send(
-      new BatchGetCommand({ RequestItems: { [kind.table]: { Keys: pending, ConsistentRead: consistent } } }),
+      new BatchGetCommand({
+        RequestItems: { [kind.table]: { Keys: pending, ConsistentRead: consistent } },
+        ...(onConsumed === undefined ? {} : { ReturnConsumedCapacity: 'TOTAL' }),
+      }),
     );
+    onConsumed?.((result.ConsumedCapacity ?? []).reduce((sum, consumed) => sum + (consumed.CapacityUnits ?? 0), 0));
     found.push(...((result.Responses?.[kind.table] ?? []) as T[]));
     pending = (result.UnprocessedKeys?.[kind.table]?.Keys ?? []) as { pk: string }[];
   }
@@ -169,17 +183,24 @@ export const changedIdentity = (
 /** Writes that bring a new record's uniqueness claim and search words into being. */
 export const identityCreated = (kind: RecordKind, id: string, identity: Identity): GuardedWrite[] => [
   uniqueClaim(kind, id, identity),
-  ...identity.words.map((word) => wordPut(kind, word, id)),
+  ...identity.words.map((word) => wordPut(kind, word, id, identity.words)),
 ];
 
-/** Writes that move a record from one identity to another (a rename); nothing when it is unchanged. */
+/**
+ * Writes that move a record from one identity to another (a rename); nothing
+ * when it is unchanged. When the words change, every word item is rewritten,
+ * also those of words kept, since each carries all the record's words: at
+ * most 2 × MAX_INDEXED_WORDS items, within the transaction's MAX_CHANGE_ITEMS.
+ */
 export const identityChanged = (kind: RecordKind, id: string, before: Identity, after: Identity): GuardedWrite[] => {
   const writes: GuardedWrite[] = [];
   if (claimPkOf(kind, before) !== claimPkOf(kind, after)) writes.push(uniqueRelease(kind, id, before), uniqueClaim(kind, id, after));
-  writes.push(
-    ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(kind, word, id)),
-    ...after.words.filter((word) => !before.words.includes(word)).map((word) => wordPut(kind, word, id)),
-  );
+  if (before.words.join(' ') !== after.words.join(' ')) {
+    writes.push(
+      ...before.words.filter((word) => !after.words.includes(word)).map((word) => wordDelete(kind, word, id)),
+      ...after.words.map((word) => wordPut(kind, word, id, after.words)),
+    );
+  }
   return writes;
 };
 
@@ -244,14 +265,40 @@ const uniqueRelease = (kind: RecordKind, id: string, identity: Identity): Guarde
   onConditionFailed: staleRead,
 });
 
-const wordPut = (kind: RecordKind, word: string, id: string): GuardedWrite => ({
-  write: {
-    Put: {
-      TableName: kind.table,
-      Item: { ...wordKey(kind, word, id), gsi1pk: wordPartition(kind), gsi1sk: `${word}#${id}`, record_id: id },
+/**
+ * A word item is at most this big (DynamoDB's size: names and values of its
+ * attributes): key and sort key ~2,100 bytes at the longest word, the record
+ * id, and `words` up to MAX_CARRIED_WORDS_BYTES. A list's read budget
+ * (pages.ts) sizes its queries by it.
+ */
+export const MAX_WORD_ITEM_BYTES = 4096;
+
+/**
+ * Words longer than this together (a name of long words after Unicode
+ * folding) are not carried, which keeps a word item within
+ * MAX_WORD_ITEM_BYTES; such a record is read to be checked, as for items of
+ * earlier versions.
+ */
+const MAX_CARRIED_WORDS_BYTES = 1800;
+
+const wordPut = (kind: RecordKind, word: string, id: string, words: string[]): GuardedWrite => {
+  // Search words hold only letters and digits, so a space separates them unambiguously.
+  const carried = words.join(' ');
+  return {
+    write: {
+      Put: {
+        TableName: kind.table,
+        Item: {
+          ...wordKey(kind, word, id),
+          gsi1pk: wordPartition(kind),
+          gsi1sk: `${word}#${id}`,
+          record_id: id,
+          ...(Buffer.byteLength(carried, 'utf8') <= MAX_CARRIED_WORDS_BYTES ? { words: carried } : {}),
+        },
+      },
     },
-  },
-});
+  };
+};
 
 const wordDelete = (kind: RecordKind, word: string, id: string): GuardedWrite => ({
   write: { Delete: { TableName: kind.table, Key: wordKey(kind, word, id) } },

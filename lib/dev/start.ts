@@ -1,12 +1,14 @@
 /**
- * npm start [-- --in-memory] [-- --json]
+ * npm start [-- --in-memory] [-- --json] [-- --index-lag <ms>]
  *
  * The whole API on this machine: DynamoDB Local (data under .local/dynamodb,
  * or in memory), tables as serverless.yml declares them, demo data on first
  * run, a local signing key, and serverless-offline on PORT (default 3000).
  * Then a short banner, and a line per request: readable on a terminal, the
  * functions' JSON lines otherwise or with --json (LOG_FORMAT=json|pretty
- * chooses too). Ctrl-C stops every process started here.
+ * chooses too). `--index-lag <ms>` puts the index-lag proxy (index-lag.ts)
+ * between the API and DynamoDB Local, so a list shows a write only <ms>
+ * later, as on AWS. Ctrl-C stops every process started here.
  */
 import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
@@ -18,6 +20,7 @@ import { ensureLocalKeys } from '../auth/local-keys';
 import { quietly } from '../log';
 import { outputFormat, presentLine } from './console';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local';
+import { startIndexLagProxy, type IndexLagProxy } from './index-lag';
 import { startOffline, type OfflineStack } from './offline';
 import { assertPortFree, PortInUseError } from './ports';
 import { startReaper, stopAllStarted } from './processes';
@@ -25,8 +28,16 @@ import { seedDemoData } from './seed';
 import { ensureTables, tableNamesFor } from './tables';
 import { DEFAULT_KEYS_DIR, mintRoleToken } from './tokens';
 
-const { values } = parseArgs({ options: { 'in-memory': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { 'in-memory': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, 'index-lag': { type: 'string' } },
+});
 const format = outputFormat({ json: values.json, logFormat: process.env.LOG_FORMAT, isTty: isatty(1) });
+const indexLagSetting = values['index-lag'];
+const indexLagMs = indexLagSetting === undefined ? 0 : Number(indexLagSetting);
+if (!Number.isInteger(indexLagMs) || indexLagMs < 0) {
+  console.error(`--index-lag takes a whole number of milliseconds, not "${indexLagSetting ?? ''}".`);
+  process.exit(2);
+}
 const portSetting = process.env.PORT ?? '3000';
 const port = Number(portSetting);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -45,6 +56,7 @@ const auth0 = auth0Settings.length === 2;
 const keysDir = resolve(process.env.ENSEMBLE_KEYS_DIR || DEFAULT_KEYS_DIR);
 
 let database: DynamoDbLocal | undefined;
+let lag: IndexLagProxy | undefined;
 let api: OfflineStack | undefined;
 let stopped: Promise<void> | undefined;
 
@@ -52,7 +64,7 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
 
 /** Whatever phase start-up is in, every child goes (stopAllStarted also stops those still starting). */
 const stopAll = async (exitCode: number): Promise<never> => {
-  stopped ??= stopAllStarted();
+  stopped ??= Promise.all([stopAllStarted(), lag?.close()]).then(() => undefined);
   await stopped;
   process.exit(exitCode);
 };
@@ -124,12 +136,16 @@ try {
     for (const kind of [store().actors, store().movies]) await foldShards(kind);
   }
   console.log(`DynamoDB Local: ${database.endpoint} (${values['in-memory'] ? 'in memory' : 'data in .local/dynamodb'})`);
+  if (indexLagMs > 0) {
+    lag = await startIndexLagProxy(database.endpoint, { lagMs: indexLagMs });
+    console.log(`Index lag: lists and searches show a write ${indexLagMs} ms later, as DynamoDB's indexes do (${lag.url}).`);
+  }
   console.log('Starting serverless-offline (bundling the functions first)…');
   api = await startOffline({
     httpPort: port,
     stage,
     output: showServerLine,
-    env: { DYNAMODB_ENDPOINT: database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS },
+    env: { DYNAMODB_ENDPOINT: lag?.url ?? database.endpoint, ENSEMBLE_KEYS_DIR: keysDir, DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS },
   });
   void api.ended.catch((error: unknown) => {
     if (stopped === undefined) {

@@ -32,3 +32,11 @@ export const DEFAULT_PAGE_SIZE = 20;
 
 /** Characters of a search (`q`). */
 export const MAX_SEARCH_LENGTH = 100;
+
+/**
+ * Read units one list, search or filter request may spend on its page, as
+ * DynamoDB counts them (an eventually consistent read of up to 4 KB is half
+ * a unit). Past it the request answers a short page and a cursor that goes
+ * on, so no query, however crafted, costs more than ~25 times a GET.
+ */
+export const READ_BUDGET_UNITS = 25;

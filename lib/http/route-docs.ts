@@ -9,7 +9,7 @@
  * function bundle.
  */
 import type * as z from 'zod/mini';
-import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
+import { MAX_CAST_SIZE, MAX_FILMOGRAPHY, READ_BUDGET_UNITS } from '../domain/limits';
 import type * as routes from './route-table';
 import type { RouteName } from './routes';
 
@@ -51,7 +51,8 @@ const PAGING = {
   cursor: 'The `next_cursor` of the previous page of this list, unchanged, with the same filters (a cursor is bound to both).',
 };
 const SEARCH =
-  'Matches the start of any word, ignoring case and accents (`han` finds "Tom Hanks"); with several words, every word must match. Needs a letter or digit.';
+  'Matches the start of any word, ignoring case and accents (`han` finds "Tom Hanks"); with several words, every word must match. Needs a letter or digit. ' +
+  `Like every list request, one page reads at most ${READ_BUDGET_UNITS} DynamoDB read units, whatever the query: past that it answers a short page (even an empty one) with a \`next_cursor\` to go on.`;
 
 export const ROUTE_DOCS = {
   health: { tag: 'Service', summary: 'Check that the service is up' },

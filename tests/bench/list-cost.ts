@@ -88,6 +88,10 @@ export interface PageCost {
   label: string;
   query: Record<string, string>;
   capacity: number;
+  /** What the page itself read: Queries of the list or word partition and BatchGets of records (the read budget's reads). */
+  pageCapacity: number;
+  /** Everything else the request read: `total`, whatever readTotal reads. */
+  totalCapacity: number;
   calls: DbCall[];
   returned: number;
   hasNext: boolean;
@@ -113,10 +117,15 @@ export const pageCost = async (instrumented: Instrumented, token: string, label:
     // Then the page cost would have to be computed from item sizes by DynamoDB's rules instead; not needed with DynamoDB Local 2.x.
     throw new Error(`${label}: DynamoDB did not report ConsumedCapacity for ${unreported.map((call) => call.command).join(', ') || 'any call'}.`);
   }
+  const pageCalls = calls.filter((call) => call.command.startsWith('BatchGet') || call.partition === 'ACTOR' || call.partition === 'ACTOR_WORD');
+  const pageCapacity = pageCalls.reduce((sum, call) => sum + call.capacity, 0);
+  const capacity = calls.reduce((sum, call) => sum + call.capacity, 0);
   return {
     label,
     query,
-    capacity: calls.reduce((sum, call) => sum + call.capacity, 0),
+    capacity,
+    pageCapacity,
+    totalCapacity: capacity - pageCapacity,
     calls,
     returned: body.actors.length,
     hasNext: body.next_cursor !== null,

@@ -36,6 +36,8 @@ export interface BenchResults {
   listCost: {
     small: { actors: number; pages: PageCost[] };
     large: { actors: number; pages: PageCost[] };
+    /** The costliest requests we could craft, at the larger table. */
+    crafted: PageCost[];
     seeded: { smallItems: number; largeItems: number; seconds: number };
     queries: {
       fixed: string;
@@ -58,6 +60,10 @@ const BARS = {
   coldInitRatio: 1.3,
   warmP50Us: 200,
   listCostRatio: 1.1,
+  /** A plain page with `total` against the same page without it. */
+  totalRatio: 1.2,
+  /** README "Lists, search and filters": read units one list request may spend. */
+  readBudget: 25,
   /**
    * Our reading of "stable memory": once warm, the RSS of the serverless-offline process grows by at most this
    * fraction over the second half of the measured run (a leak keeps climbing; warming up levels off).
@@ -165,6 +171,7 @@ export const renderReport = (results: BenchResults): string => {
       `(one RS256 verification: ${fixed(results.rs256[0]!.p50, 0)} µs) | ${verdict(warmMet)} |`,
     `| list page read capacity at ${bytes(large.actors)} ≤ ${BARS.listCostRatio} × at ${bytes(small.actors)} records | ` +
       `${costRows.map((row) => `${row.label} ${fixed(row.ratio, 3)} × (${row.small.capacity} → ${row.large.capacity} RCU)`).join('; ')} | ${verdict(costMet)} |`,
+    ...readBudgetSummary(results.listCost),
     ...httpSummary(http, httpFailure),
     scalingBar === undefined
       ? `| write scaling | not measured: ${scalingFailure || 'no 32-writer create run'} | ${verdict(false)} |`
@@ -337,6 +344,7 @@ export const renderReport = (results: BenchResults): string => {
     `Calls at ${bytes(small.actors)}: ${costRows.map((row) => `${row.label}: ${calls(row.small)}`).join('; ')}.`,
     '',
     ...(counterRow === undefined ? [] : counterSplit(counterRow.large)),
+    ...readBudgetSection(results.listCost),
   );
 
 
@@ -473,5 +481,55 @@ const writeScalingSection = (scaling: WriteScalingResults | undefined, failure: 
       'transactions on distinct items run in parallel. The conflict rate is the figure that carries over: with N counter shards and ' +
       'W writers in flight, a create meets another on its shard about (W − 1) / N of the time.',
     '',
+  ];
+};
+
+/** A plain page's read units with `total` against without it (what readTotal read set apart), at both sizes. */
+const totalRows = (listCost: BenchResults['listCost']) =>
+  [listCost.small, listCost.large].map(({ actors, pages }) => {
+    const plain = pages[0]!;
+    return { actors, plain, ratio: plain.capacity / plain.pageCapacity, met: plain.capacity / plain.pageCapacity <= BARS.totalRatio };
+  });
+
+const readBudgetSummary = (listCost: BenchResults['listCost']): string[] => {
+  const totals = totalRows(listCost);
+  const worst = listCost.crafted.reduce((most, page) => (page.capacity > most.capacity ? page : most));
+  return [
+    `| a plain page with \`total\` ≤ ${BARS.totalRatio} × the same page without it | ` +
+      `${totals.map((row) => `${fixed(row.ratio, 2)} × at ${bytes(row.actors)} (${row.plain.capacity} vs ${row.plain.pageCapacity} RCU)`).join('; ')} | ` +
+      `${totals.every((row) => row.met) ? 'met' : '**not met**'} |`,
+    `| the costliest crafted search or filter ≤ the read budget (${BARS.readBudget} RCU) | ${worst.label}: ${worst.capacity} RCU | ` +
+      `${worst.capacity <= BARS.readBudget ? 'met' : '**not met**'} |`,
+  ];
+};
+
+const readBudgetSection = (listCost: BenchResults['listCost']): string[] => {
+  const totals = totalRows(listCost);
+  return [
+    '',
+    '### `total` and the read budget',
+    '',
+    'The plain page above, split: what the page itself read (its Query of the list partition) and what the rest of the ' +
+      `request read for \`total\` (whatever \`readTotal\` reads). Bar: the whole request ≤ ${BARS.totalRatio} × the page alone.`,
+    '',
+    '| actors | page alone (RCU) | `total` (RCU) | page with `total` (RCU) | ratio | bar |',
+    '| ---: | ---: | ---: | ---: | ---: | --- |',
+    ...totals.map(
+      (row) =>
+        `| ${bytes(row.actors)} | ${row.plain.pageCapacity} | ${row.plain.totalCapacity} | ${row.plain.capacity} | ${fixed(row.ratio, 2)} | ` +
+        `${row.met ? 'met' : '**not met**'} |`,
+    ),
+    '',
+    `The costliest requests we could craft, at ${bytes(listCost.large.actors)} actors, each \`limit=100\`: searches whose longest (lead) ` +
+      'word starts thousands of words while another word matches nothing, the widest one-letter search, filters that match ' +
+      `nothing, and the largest plain page. Bar: each within the read budget of ${BARS.readBudget} RCU (README "Lists, search and filters").`,
+    '',
+    '| request | RCU | calls (items, RCU) | returned / next page | bar |',
+    '| --- | ---: | --- | --- | --- |',
+    ...listCost.crafted.map(
+      (page) =>
+        `| ${page.label} | ${page.capacity} | ${page.calls.map((call) => `${call.command.replace(/Command$/, '')} ${call.items} ${call.capacity}`).join(' + ')} | ` +
+        `${page.returned}/${page.hasNext ? 'yes' : 'no'} | ${page.capacity <= BARS.readBudget ? 'met' : '**not met**'} |`,
+    ),
   ];
 };

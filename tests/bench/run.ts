@@ -118,6 +118,16 @@ const main = async (): Promise<void> => {
   const seedLarge = await seedActors(instrumented, database.client, tables.actorsTable, SETTINGS.smallTable, SETTINGS.largeTable);
   log(`    seeded ${seedLarge.actors} actors (${seedLarge.items} items) in ${(seedLarge.ms / 1000).toFixed(0)} s`);
   const large = await pages();
+  // The most one request can be made to read: searches whose lead word matches thousands of records and whose
+  // other words match none, the widest search, and filters that match nothing, each at the largest page.
+  const crafted = [
+    await pageCost(instrumented, token, `q=${COMMON_QUERY} zq`, { limit: '100', q: `${COMMON_QUERY} zq` }),
+    await pageCost(instrumented, token, `q=zq ${COMMON_QUERY} l`, { limit: '100', q: `zq ${COMMON_QUERY} l` }),
+    await pageCost(instrumented, token, 'q=a', { limit: '100', q: 'a' }),
+    await pageCost(instrumented, token, 'min_age=199', { limit: '100', min_age: '199' }),
+    await pageCost(instrumented, token, 'gender=nobody', { limit: '100', gender: 'nobody' }),
+    await pageCost(instrumented, token, 'plain list, limit=100', { limit: '100' }),
+  ];
   const matchCounts = await countMatches([SETTINGS.smallTable, SETTINGS.largeTable]);
 
   load.warm = loadavg()[0]!;
@@ -200,6 +210,7 @@ const main = async (): Promise<void> => {
     listCost: {
       small: { actors: SETTINGS.smallTable, pages: small },
       large: { actors: SETTINGS.largeTable, pages: large },
+      crafted,
       seeded: { smallItems: seedSmall.items, largeItems: seedSmall.items + seedLarge.items, seconds: (seedSmall.ms + seedLarge.ms) / 1000 },
       queries: { fixed: FIXED_QUERY, fixedSurname: FIXED_SURNAME, fixedCount: FIXED_COUNT, common: COMMON_QUERY, matchCounts },
       names: NAME_LISTS,

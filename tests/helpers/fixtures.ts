@@ -13,7 +13,8 @@ import { handler as getMovie } from '../../functions/movies/get';
 import { handler as listMovies } from '../../functions/movies/list';
 import { uniqueName } from './api';
 import { invoke } from './invoke';
-import { eventually, recordCount } from './settle';
+import { eventually } from './eventually';
+import { recordCount } from './settle';
 
 /** A well-formed id that no record has. */
 export const MISSING_ID = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -60,5 +61,6 @@ export const total = async (kind: 'actors' | 'movies', token: string): Promise<n
     expect(result).toMatchObject({ status: 200 });
     return result.body.total;
   };
-  return eventually(read, await recordCount(kind));
+  const expected = await recordCount(kind);
+  return eventually(read, (value) => value === expected);
 };

@@ -1,5 +1,6 @@
 /** The HTTP surface through serverless-offline: routing errors, headers, lists, and a race over the network. */
 import { api, uniqueName } from '../helpers/api';
+import { eventually } from '../helpers/eventually';
 import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 
@@ -85,23 +86,28 @@ describe('request bodies over HTTP', () => {
 
 describe('lists', () => {
   it('pages through every movie exactly once, newest first', async () => {
-    const created = [];
+    const created: string[] = [];
     for (let i = 0; i < 7; i += 1) {
       created.push((await api('/api/v1/movies', { method: 'POST', token: producer, body: { title: uniqueName('Paging'), release_date: '2005-05-05' } })).body.movie.id);
     }
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    let pages = 0;
-    do {
-      const query: string = cursor === null ? '?limit=3' : `?limit=3&cursor=${encodeURIComponent(cursor)}`;
-      const response = await api(`/api/v1/movies${query}`, { token: producer });
-      expect(response.status).toBe(200);
-      expect(response.body.movies.length).toBeLessThanOrEqual(3);
-      expect(typeof response.body.total).toBe('number');
-      seen.push(...response.body.movies.map((movie: any) => movie.id));
-      cursor = response.body.next_cursor;
-      pages += 1;
-    } while (cursor !== null && pages < 1000);
+    const pageThrough = async () => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = cursor === null ? '?limit=3' : `?limit=3&cursor=${encodeURIComponent(cursor)}`;
+        const response = await api(`/api/v1/movies${query}`, { token: producer });
+        expect(response.status).toBe(200);
+        expect(response.body.movies.length).toBeLessThanOrEqual(3);
+        expect(typeof response.body.total).toBe('number');
+        seen.push(...response.body.movies.map((movie: any) => movie.id));
+        cursor = response.body.next_cursor;
+        pages += 1;
+      } while (cursor !== null && pages < 1000);
+      return seen;
+    };
+    // The list index shows a write a moment later, as on DynamoDB: page through once it shows them all.
+    const seen = await eventually(pageThrough, (ids) => created.every((id) => ids.includes(id)));
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual([...seen].sort().reverse());
     for (const id of created) expect(seen).toContain(id);
@@ -111,7 +117,10 @@ describe('lists', () => {
     const suffix = uniqueName('').trim().replace(/\W/g, '').toLowerCase();
     const name = `Zelda Q${suffix} Hankerson`;
     await api('/api/v1/actors', { method: 'POST', token: producer, body: { name, gender: 'f', birth_date: '1980-01-01' } });
-    const response = await api(`/api/v1/actors?q=${encodeURIComponent(`q${suffix.slice(0, 5).toUpperCase()}`)}`, { token: producer });
+    const response = await eventually(
+      () => api(`/api/v1/actors?q=${encodeURIComponent(`q${suffix.slice(0, 5).toUpperCase()}`)}`, { token: producer }),
+      (answer) => answer.body.actors.length > 0,
+    );
     expect(response.body.actors.map((actor: any) => actor.name)).toContain(name);
     expect(response.body.total).toBeNull();
   });

@@ -13,6 +13,7 @@ import { ageOn, todayUtc } from '../../lib/domain/dates';
 import { newActor, total } from '../helpers/fixtures';
 import { snapshot } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
+import { eventually } from '../helpers/eventually';
 import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 import { ulid } from 'ulid';
@@ -49,6 +50,8 @@ describe('paging', () => {
     const word = tag();
     const originals = [];
     for (let i = 0; i < 23; i += 1) originals.push(await newActor(producer, { name: `Pager ${word} ${i}` }));
+    // The index shows a write a moment later, as on DynamoDB: paging starts once it shows them all.
+    await eventually(() => pageThrough(listActors, 'actors', { q: word, limit: '100' }), (seen) => seen.length === 23);
     let inserted = 0;
     const seen = await pageThrough(listActors, 'actors', { limit: '4' }, async () => {
       await Promise.all([
@@ -66,6 +69,7 @@ describe('paging', () => {
     const word = tag();
     const originals = [];
     for (let i = 0; i < 17; i += 1) originals.push(await newActor(producer, { name: `${word}${i % 3 === 0 ? 'x' : ''} Searcher ${i}` }));
+    await eventually(() => pageThrough(listActors, 'actors', { q: word, limit: '100' }), (seen) => seen.length === 17);
     let inserted = 0;
     const seen = await pageThrough(listActors, 'actors', { limit: '3', q: word }, () => newActor(producer, { name: `${word} Inserted ${inserted++}` }));
     const seenIds = ids(seen);
@@ -76,7 +80,7 @@ describe('paging', () => {
   it('keeps each record once when several of its words match the query', async () => {
     const word = tag();
     const actor = await newActor(producer, { name: `${word}a ${word}b ${word}c` });
-    const seen = await pageThrough(listActors, 'actors', { limit: '1', q: word });
+    const seen = await eventually(() => pageThrough(listActors, 'actors', { limit: '1', q: word }), (found) => found.length > 0);
     expect(ids(seen)).toEqual([actor.id]);
   });
 
@@ -84,7 +88,7 @@ describe('paging', () => {
     const word = tag();
     await newActor(producer, { name: `${word} One` });
     await newActor(producer, { name: `${word} Two` });
-    const first = await invoke(listActors, { token: producer, query: { limit: '1', q: word } });
+    const first = await eventually(() => invoke(listActors, { token: producer, query: { limit: '1', q: word } }), (page) => page.body.next_cursor !== null);
     const cursor: string = first.body.next_cursor;
     const tampered = `${cursor.slice(0, 5)}${cursor[5] === 'A' ? 'B' : 'A'}${cursor.slice(6)}`;
     expectError(await invoke(listActors, { token: producer, query: { limit: '1', q: word, cursor: tampered } }), 400);
@@ -97,6 +101,7 @@ describe('search', () => {
     const hanks = await newActor(producer, { name: `Tom ${word}Hanks` });
     const cruz = await newActor(producer, { name: `Penélope ${word}Cruz` });
     const search = async (q: string) => ids((await invoke(listActors, { token: producer, query: { q } })).body.actors);
+    await eventually(() => search(word), (found) => found.length === 2);
     expect(await search(`${word}han`)).toEqual([hanks.id]);
     expect(await search(`${word.toUpperCase()}HAN`)).toEqual([hanks.id]);
     expect(await search(`penelope ${word}`)).toEqual([cruz.id]);
@@ -109,18 +114,19 @@ describe('search', () => {
     const word = tag();
     const actor = await newActor(producer, { name: `${word}alpha Person` });
     const search = async (q: string) => ids((await invoke(listActors, { token: producer, query: { q } })).body.actors);
-    expect(await search(`${word}alpha`)).toEqual([actor.id]);
+    // Each change reaches the index a moment later: wait for it, with a bound, then check it exactly.
+    expect(await eventually(() => search(`${word}alpha`), (found) => found.length > 0)).toEqual([actor.id]);
     await invoke(updateActor, { method: 'PATCH', pathParameters: { id: actor.id }, token: producer, body: { name: `${word}beta Person` } });
-    expect(await search(`${word}alpha`)).toEqual([]);
-    expect(await search(`${word}beta`)).toEqual([actor.id]);
+    expect(await eventually(() => search(`${word}beta`), (found) => found.length > 0)).toEqual([actor.id]);
+    expect(await eventually(() => search(`${word}alpha`), (found) => found.length === 0)).toEqual([]);
     await invoke(deleteActor, { method: 'DELETE', pathParameters: { id: actor.id }, token: producer });
-    expect(await search(`${word}beta`)).toEqual([]);
+    expect(await eventually(() => search(`${word}beta`), (found) => found.length === 0)).toEqual([]);
   });
 
   it('searches movie titles too', async () => {
     const word = tag();
     const movie = (await invoke(createMovie, { method: 'POST', token: producer, body: { title: `The ${word}Post`, release_date: '2017-12-22' } })).body.movie;
-    const result = await invoke(listMovies, { token: producer, query: { q: `${word}po` } });
+    const result = await eventually(() => invoke(listMovies, { token: producer, query: { q: `${word}po` } }), (page) => page.body.movies.length > 0);
     expect(ids(result.body.movies)).toEqual([movie.id]);
   });
 });
@@ -141,6 +147,7 @@ describe('filters', () => {
       await newActor(producer, { name: `${word} C`, gender: gender.toUpperCase(), birth_date: born(41, -1) }),
       await newActor(producer, { name: `${word} D`, gender, birth_date: born(42, 0) }),
     ];
+    await eventually(() => pageThrough(listActors, 'actors', { gender, limit: '100' }), (seen) => seen.length === people.length);
     const ages = people.map((person) => ageOn(person.birth_date, today));
     const within = (min: number, max: number) => people.filter((_, i) => ages[i]! >= min && ages[i]! <= max).map((p) => p.id).sort();
     for (const [min, max] of [[30, 30], [29, 41], [0, 200], [42, 42], [31, 40]] as const) {
@@ -154,6 +161,7 @@ describe('filters', () => {
     const make = async (date: string) =>
       (await invoke(createMovie, { method: 'POST', token: producer, body: { title: `${word} ${date}`, release_date: date } })).body.movie;
     const [a, b, c] = [await make('1999-12-31'), await make('2000-01-01'), await make('2000-12-31')];
+    await eventually(() => pageThrough(listMovies, 'movies', { q: word, limit: '100' }), (seen) => seen.length === 3);
     const seen = await pageThrough(listMovies, 'movies', { q: word, released_after: '2000-01-01', released_before: '2000-12-31', limit: '1' });
     expect(ids(seen).sort()).toEqual([b.id, c.id].sort());
     expect(ids(seen)).not.toContain(a.id);

@@ -2,7 +2,8 @@
  * Starts the servers the suite talks to, each on a free port, and hands
  * their addresses to the tests through the environment:
  *   DYNAMODB_ENDPOINT, ACTORS_TABLE, MOVIES_TABLE  DynamoDB Local, in memory, behind a
- *                                                  proxy with real DynamoDB's write contention
+ *                                                  proxy with real DynamoDB's write contention,
+ *                                                  behind one whose indexes lag INDEX_LAG_MS
  *   DYNAMODB_LOCAL_ENDPOINT                        DynamoDB Local itself
  *   ENSEMBLE_API_URL                               serverless-offline, which also consumes the
  *                                                  tables' streams (`total`, lib/dev/stream-poller.ts)
@@ -16,7 +17,15 @@ import { startDynamoDbLocal } from '../../lib/dev/dynamodb-local';
 import { startOffline } from '../../lib/dev/offline';
 import { freePort } from '../../lib/dev/ports';
 import { ensureTables, tableNamesFor } from '../../lib/dev/tables';
+import { startIndexLagProxy } from '../../lib/dev/index-lag';
 import { startFaultProxy } from '../helpers/fault-proxy';
+
+/**
+ * How long an index shows a write late, as DynamoDB's global secondary
+ * indexes do (typically well under a second): ENSEMBLE_TEST_INDEX_LAG_MS,
+ * e.g. 600. Off by default until every suite waits for its lists (README §9).
+ */
+const INDEX_LAG_MS = Number(process.env.ENSEMBLE_TEST_INDEX_LAG_MS ?? '0');
 
 const TEST_STAGE = 'test';
 
@@ -39,8 +48,10 @@ async function startServers(): Promise<void> {
   globalThis.__ensembleServers = servers;
   const tables = tableNamesFor(TEST_STAGE);
   await ensureTables(database.client, tables);
-  // Every test, in process or over HTTP, meets the transaction conflicts DynamoDB Local never raises.
-  const contended = await startFaultProxy(database.endpoint, { contention: {} });
+  // Every test, in process or over HTTP, meets the transaction conflicts (and, when set, the index lag) DynamoDB Local never shows.
+  const lagging = INDEX_LAG_MS > 0 ? await startIndexLagProxy(database.endpoint, { lagMs: INDEX_LAG_MS }) : undefined;
+  if (lagging !== undefined) servers.push({ stop: () => lagging.close() });
+  const contended = await startFaultProxy(lagging?.url ?? database.endpoint, { contention: {} });
   servers.push({
     stop: async () => {
       const { transactions, cancelledTransactions, conflictedWrites } = contended.contention;
