@@ -25,7 +25,8 @@ const session = async (args: string[], env: Record<string, string>, isRequestLin
   const port = await freePort();
   const buildFolder = `.esbuild-start-${process.pid}-${port}`;
   folders.push(buildFolder);
-  const run = runStart('npm', ['start', '--', '--in-memory', ...args], { PORT: String(port), ESBUILD_WORK_FOLDER: buildFolder, ...env });
+  // LOG_LEVEL: the stack project's global setup silences the functions for the whole jest process, and npm start inherits it.
+  const run = runStart('npm', ['start', '--', '--in-memory', ...args], { PORT: String(port), ESBUILD_WORK_FOLDER: buildFolder, LOG_LEVEL: 'INFO', ...env });
   runs.push(run);
   await run.waitUntil('the banner', () => run.stdout().includes(BANNER_END), 200_000);
   const banner = run.stdout();
