@@ -111,6 +111,14 @@ export const countRecords = async (kind: RecordKind): Promise<number> => {
 export const recount = async (kind: RecordKind): Promise<number> => {
   await foldShards(kind);
   const count = await countRecords(kind);
-  await store().db.send(new PutCommand({ TableName: kind.table, Item: { ...counterKey(kind), total: count } }));
-  return count;
+  // The stream consumer's transactions hold the counter while they commit; a plain write meanwhile is refused, not queued.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await store().db.send(new PutCommand({ TableName: kind.table, Item: { ...counterKey(kind), total: count } }));
+      return count;
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'TransactionConflictException' || attempt >= MAX_ATTEMPTS) throw error;
+      await pause(attempt);
+    }
+  }
 };

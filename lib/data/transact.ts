@@ -61,21 +61,28 @@ export const transactWrite = async (writes: GuardedWrite[]): Promise<void> => {
 
 /**
  * The error of the first claim (in transaction order) that a fresh read finds
- * taken, if any. GetItem, not BatchGetItem: a transaction holds one or two
- * claims, and every function that writes claims may already GetItem them.
+ * taken, if any. The claims are read one by one, and once one is found taken
+ * those before it are read again: the transaction that took it may have
+ * taken them too and committed between the reads, and then the first of them
+ * decides (a replayed Idempotency-Key before a duplicate name). Reading them
+ * side by side could see one claim of a transaction and miss its other.
+ * GetItem, not BatchGetItem: a transaction holds one or two claims, and
+ * every function that writes claims may already GetItem them.
  */
 const claimAlreadyTaken = async (writes: GuardedWrite[]): Promise<Error | undefined> => {
   const claims = writes.flatMap(({ claim, onConditionFailed }) =>
     claim === undefined || onConditionFailed === undefined ? [] : [{ ...claim, onConditionFailed }],
   );
-  const found = await Promise.all(
-    claims.map(async ({ table, pk }) => (await store().db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item),
-  );
-  const taken = claims.find((claim, index) => {
-    const item = found[index];
-    return item !== undefined && claim.failsIfFound(item);
-  });
-  return taken?.onConditionFailed();
+  const taken = async ({ table, pk, failsIfFound }: (typeof claims)[number]): Promise<boolean> => {
+    const found = (await store().db.send(new GetCommand({ TableName: table, Key: { pk }, ConsistentRead: true }))).Item;
+    return found !== undefined && failsIfFound(found);
+  };
+  for (const [index, claim] of claims.entries()) {
+    if (!(await taken(claim))) continue;
+    for (const earlier of claims.slice(0, index)) if (await taken(earlier)) return earlier.onConditionFailed();
+    return claim.onConditionFailed();
+  }
+  return undefined;
 };
 
 /** Attempts at a read-then-write, and at a batch read, before the store counts as busy. */

@@ -37,6 +37,9 @@ export interface IndexLagOptions {
   indexes?: Record<string, { partitionKey: string; sortKey: string }>;
 }
 
+/** Where the proxy takes a new lag (POST `{"lagMs":n}`), for tests in other processes: test files choose their own. */
+export const INDEX_LAG_CONTROL_PATH = '/__index-lag';
+
 export interface IndexLagProxy {
   url: string;
   close: () => Promise<void>;
@@ -77,6 +80,7 @@ const compare = (a: Value | undefined, b: Value | undefined): number => {
 const sameValue = (a: Value | undefined, b: Value | undefined) => a !== undefined && b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
 export const startIndexLagProxy = async (target: string, options: IndexLagOptions): Promise<IndexLagProxy> => {
+  let { lagMs } = options;
   const targetUrl = new URL(target);
   const keyAttributes = options.keyAttributes ?? ['pk'];
   const indexes = options.indexes ?? { gsi1: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' } };
@@ -142,7 +146,7 @@ export const startIndexLagProxy = async (target: string, options: IndexLagOption
   const lagging = (table: string, now: number) => {
     const shown: { key: Item; visible: Item | undefined }[] = [];
     for (const [id, entry] of writes) {
-      entry.writes = entry.writes.filter((write) => write.at > now - options.lagMs);
+      entry.writes = entry.writes.filter((write) => write.at > now - lagMs);
       if (entry.writes.length === 0) {
         writes.delete(id);
         continue;
@@ -192,6 +196,13 @@ export const startIndexLagProxy = async (target: string, options: IndexLagOption
 
   const server: Server = createServer((incoming, outgoing) => {
     void (async () => {
+      if (incoming.method === 'POST' && incoming.url === INDEX_LAG_CONTROL_PATH) {
+        const asked = (JSON.parse((await readBody(incoming)).toString('utf8')) as { lagMs?: unknown }).lagMs;
+        if (typeof asked === 'number' && Number.isInteger(asked) && asked >= 0) lagMs = asked;
+        outgoing.writeHead(typeof asked === 'number' && asked === lagMs ? 204 : 400);
+        outgoing.end();
+        return;
+      }
       const operation = String(incoming.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       const body = await readBody(incoming);
       const input = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Value);

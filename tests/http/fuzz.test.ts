@@ -17,6 +17,10 @@ import { integrityProblems, snapshot } from '../helpers/integrity';
 import { Model } from '../helpers/model';
 import { type Result } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
+import { withIndexLag } from '../helpers/index-lag';
+
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+withIndexLag();
 
 let token: string;
 beforeAll(async () => {

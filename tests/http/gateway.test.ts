@@ -93,8 +93,8 @@ describe('Authorization sent twice: API Gateway joins the values with a comma, w
     ids = { id: movie.id, actorId: actor.id };
   });
 
-  it('covers the 14 operations that need a token', () => {
-    expect(protectedRoutes).toHaveLength(14);
+  it('covers the 18 operations that need a token', () => {
+    expect(protectedRoutes).toHaveLength(18);
   });
 
   it.each(protectedRoutes.map((route) => [route.function, route] as const))('%s', async (_name, route) => {

@@ -10,6 +10,10 @@ import { promisify } from 'node:util';
 import newman from 'newman';
 import { apiUrl } from '../helpers/api';
 import { roleToken } from '../helpers/tokens';
+import { withIndexLag } from '../helpers/index-lag';
+
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+withIndexLag();
 
 const COLLECTION = fileURLToPath(new URL('../postman/Ensemble.postman_collection.json', import.meta.url));
 

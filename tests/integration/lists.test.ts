@@ -17,6 +17,10 @@ import { eventually } from '../helpers/eventually';
 import { expectError } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 import { ulid } from 'ulid';
+import { withIndexLag } from '../helpers/index-lag';
+
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+withIndexLag();
 
 let producer: string;
 beforeAll(async () => {

@@ -20,6 +20,7 @@ import { comparableText } from '../../lib/domain/text';
 import { uniqueName } from '../helpers/api';
 import { MISSING_ID, actorNow, movieNow, newActor, newMovie } from '../helpers/fixtures';
 import { integrityProblems } from '../helpers/integrity';
+import { eventually } from '../helpers/eventually';
 import { invoke } from '../helpers/invoke';
 import { localDocuments } from '../helpers/local-db';
 import { expectError } from '../helpers/result';
@@ -92,7 +93,9 @@ describe('restoring a movie with a full cast', () => {
     // Gone from the live records and from every filmography; kept, as it was, on the list of deleted movies.
     expectError(await invoke(getMovieCast, { pathParameters: { id: movie.id }, token: assistant }), 404);
     for (const actor of await inBatches(castIds, 10, (id) => actorNow(producer, id))) expect(actor.movie_ids).not.toContain(movie.id);
-    const entry = (await newestDeleted('movie')).find((deleted: any) => deleted.movie.id === movie.id);
+    // Lists read an index, which shows a write a moment later (README §6a).
+    const deletedNow = await eventually(() => newestDeleted('movie'), (entries) => entries.some((deleted: any) => deleted.movie.id === movie.id));
+    const entry = deletedNow.find((deleted: any) => deleted.movie.id === movie.id);
     expect(entry).toEqual({ movie: before, deleted_at: expect.any(String), deleted_by: 'local|executive-producer' });
     expect(Date.parse(entry.deleted_at)).toBeGreaterThanOrEqual(Date.parse(before.updated_at));
 
@@ -125,9 +128,12 @@ describe('restoring a movie with a full cast', () => {
     }
     expect((await invoke(getMovieCast, { pathParameters: { id: movie.id }, token: assistant })).body.actors.map((actor: any) => actor.id)).toEqual(back);
     // Searchable again, and off the list of deleted movies.
-    const found = await invoke(listMovies, { query: { q: movie.title }, token: assistant });
+    const found = await eventually(
+      () => invoke(listMovies, { query: { q: movie.title }, token: assistant }),
+      (result) => result.body.movies.length > 0,
+    );
     expect(found.body.movies.map((found: any) => found.id)).toEqual([movie.id]);
-    const after = await newestDeleted('movie');
+    const after = await eventually(() => newestDeleted('movie'), (entries) => !entries.some((deleted: any) => deleted.movie.id === movie.id));
     expect(after.map((deleted: any) => deleted.movie.id)).not.toContain(movie.id);
     expect(await item('movies', `MOVIE_DELETED#${movie.id}`)).toBeUndefined();
 
@@ -172,7 +178,10 @@ describe('restoring an actor', () => {
       unrestored_links: [],
     });
     expect((await movieNow(producer, movie.id)).actor_ids).toEqual([actor.id]);
-    const found = await invoke(listActors, { query: { q: name }, token: assistant });
+    const found = await eventually(
+      () => invoke(listActors, { query: { q: name }, token: assistant }),
+      (result) => result.body.actors.length > 0,
+    );
     expect(found.body.actors.map((found: any) => found.id)).toEqual([actor.id]);
   });
 
@@ -250,6 +259,8 @@ describe('GET /actors/deleted', () => {
   it('lists deleted actors newest first, as they were, in pages whose cursor fits only this list', async () => {
     const actors = [await newActor(producer), await newActor(producer), await newActor(producer)];
     for (const actor of actors) await del('actor', actor.id, director);
+    // The list of deleted records reads an index, which shows a write a moment later (README §6a).
+    await eventually(() => newestDeleted('actor'), (entries) => actors.every((actor) => entries.some((entry: any) => entry.actor.id === actor.id)));
     const pages: any[][] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 3; page += 1) {
@@ -271,7 +282,11 @@ describe('GET /actors/deleted', () => {
       [...actors].reverse().map((actor) => ({ actor: { ...actor, age: expect.any(Number) }, deleted_at: expect.any(String), deleted_by: 'local|casting-director' })),
     );
     // Deleted records are not live ones: not found by search.
-    expect((await invoke(listActors, { query: { q: actors[0].name }, token: assistant })).body.actors).toEqual([]);
+    const searched = await eventually(
+      () => invoke(listActors, { query: { q: actors[0].name }, token: assistant }),
+      (result) => result.body.actors.length === 0,
+    );
+    expect(searched.body.actors).toEqual([]);
 
     expectError(await invoke(listDeletedMovies, { query: { cursor: cursor! }, token: assistant }), 400);
     expectError(await invoke(listDeletedActors, { query: { cursor: `${cursor!}x` }, token: assistant }), 400);

@@ -22,11 +22,11 @@ import { startFaultProxy } from '../helpers/fault-proxy';
 
 /**
  * How long an index shows a write late, as DynamoDB's global secondary
- * indexes do (typically well under a second; README §6a): 600 ms unless
- * ENSEMBLE_TEST_INDEX_LAG_MS says otherwise (0 turns the lag off, to tell a
- * lag-related failure from another).
+ * indexes do, for the test files that do not choose for themselves
+ * (tests/helpers/index-lag.ts): none unless ENSEMBLE_TEST_INDEX_LAG_MS says
+ * (README §9).
  */
-const INDEX_LAG_MS = Number(process.env.ENSEMBLE_TEST_INDEX_LAG_MS ?? '600');
+const INDEX_LAG_MS = Number(process.env.ENSEMBLE_TEST_INDEX_LAG_MS ?? '0');
 
 const TEST_STAGE = 'test';
 
@@ -49,10 +49,10 @@ async function startServers(): Promise<void> {
   globalThis.__ensembleServers = servers;
   const tables = tableNamesFor(TEST_STAGE);
   await ensureTables(database.client, tables);
-  // Every test, in process or over HTTP, meets the transaction conflicts (and, when set, the index lag) DynamoDB Local never shows.
-  const lagging = INDEX_LAG_MS > 0 ? await startIndexLagProxy(database.endpoint, { lagMs: INDEX_LAG_MS }) : undefined;
-  if (lagging !== undefined) servers.push({ stop: () => lagging.close() });
-  const contended = await startFaultProxy(lagging?.url ?? database.endpoint, { contention: {} });
+  // Every test, in process or over HTTP, meets the transaction conflicts and, where a file asks, the index lag DynamoDB Local never shows.
+  const lagging = await startIndexLagProxy(database.endpoint, { lagMs: INDEX_LAG_MS });
+  servers.push({ stop: () => lagging.close() });
+  const contended = await startFaultProxy(lagging.url, { contention: {} });
   servers.push({
     stop: async () => {
       const { transactions, cancelledTransactions, conflictedWrites } = contended.contention;
@@ -71,6 +71,8 @@ async function startServers(): Promise<void> {
     ENSEMBLE_KEYS_DIR: keysDir,
     DYNAMODB_ENDPOINT: contended.url,
     DYNAMODB_LOCAL_ENDPOINT: database.endpoint,
+    ENSEMBLE_INDEX_LAG_URL: lagging.url,
+    ENSEMBLE_INDEX_LAG_BASELINE_MS: String(INDEX_LAG_MS),
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
     LOG_LEVEL: 'SILENT',

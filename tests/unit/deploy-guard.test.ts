@@ -75,7 +75,7 @@ describe('packaging a stage', () => {
       expect(Object.values(template.Resources).filter((resource: any) => resource.Type === type)).toEqual([]);
     }
     const functions = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::Lambda::Function') as any[];
-    expect(functions).toHaveLength(18);
+    expect(functions).toHaveLength(23);
     for (const fn of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Environment.Variables).toMatchObject({
