@@ -1036,6 +1036,18 @@ describe('the code of each function, run through all its data paths', () => {
     await call('deleteActor', { method: 'DELETE', pathParameters: { id: a1.id } });
     await call('deleteMovie', { method: 'DELETE', pathParameters: { id: m1.id } });
 
+    // Deleted records listed (two pages) and restored with their links, once with an Idempotency-Key (replayed).
+    const deletedActors = await call('listDeletedActors', { query: { limit: '1' } });
+    await call('listDeletedActors', { query: { limit: '1', cursor: deletedActors.next_cursor } });
+    await call('listDeletedMovies');
+    // m1 (no cast left when deleted), then a2 back into m1's cast; a1 (no movies left), then m2 with a1 in its cast.
+    await call('restoreMovie', { method: 'POST', pathParameters: { id: m1.id } });
+    expect((await call('restoreActor', { method: 'POST', pathParameters: { id: a2.id } })).actor.movie_ids).toEqual([m1.id]);
+    await call('restoreActor', { method: 'POST', pathParameters: { id: a1.id } });
+    const restoreKey = { 'idempotency-key': `iam-restore-${m2.id}` };
+    expect((await call('restoreMovie', { method: 'POST', pathParameters: { id: m2.id }, headers: restoreKey })).movie.actor_ids).toEqual([a1.id]);
+    expect((await call('restoreMovie', { method: 'POST', pathParameters: { id: m2.id }, headers: restoreKey })).movie.id).toBe(m2.id);
+
     // The stream consumer, on a batch that comes twice (the second time it reads which events it saw); net 0, so no count moves.
     const arn = (table: string) => `arn:aws:dynamodb:us-east-1:123456789012:table/${table}/stream/2026-12-03T00:00:00.000`;
     const streamEvent = {

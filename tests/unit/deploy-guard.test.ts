@@ -86,6 +86,6 @@ describe('packaging a stage', () => {
       expect(fn.Properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
       expect(fn.Properties.Environment.Variables).not.toHaveProperty('EDGE_ORIGIN_KEYS');
     }
-    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(18);
+    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(23);
   });
 });
