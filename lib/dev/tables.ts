@@ -44,7 +44,16 @@ const declaredTables = (): Record<'ActorsTable' | 'MoviesTable', TableResource> 
  * before it had one (its records are counted by `npm run total:fold`, which
  * npm start runs); returns true when it created one (a first run).
  */
-export const ensureTables = async (client: DynamoDBClient, names: TableNames): Promise<boolean> => {
+export const ensureTables = async (
+  client: DynamoDBClient,
+  names: TableNames,
+  {
+    streams = true,
+  }: {
+    /** The declared streams; off for a benchmark that seeds many items no consumer will ever read. */
+    streams?: boolean;
+  } = {},
+): Promise<boolean> => {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   const declared = declaredTables();
   let created = false;
@@ -53,7 +62,7 @@ export const ensureTables = async (client: DynamoDBClient, names: TableNames): P
     ['MoviesTable', names.moviesTable],
   ] as const) {
     const { AttributeDefinitions, KeySchema, GlobalSecondaryIndexes, BillingMode, StreamSpecification: stream } = declared[logicalId].Properties;
-    const StreamSpecification = stream === undefined ? undefined : { StreamEnabled: true, StreamViewType: stream.StreamViewType };
+    const StreamSpecification = stream === undefined || !streams ? undefined : { StreamEnabled: true, StreamViewType: stream.StreamViewType };
     if (existing.has(tableName)) {
       const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
       if (StreamSpecification !== undefined && Table?.StreamSpecification?.StreamEnabled !== true) {
