@@ -51,7 +51,8 @@ interface Write {
   before: Item | undefined;
 }
 
-const readBody = (incoming: IncomingMessage): Promise<Buffer> =>
+/** A request's whole body (the fault proxy in tests/helpers reads its requests the same way). */
+export const readBody = (incoming: IncomingMessage): Promise<Buffer> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));

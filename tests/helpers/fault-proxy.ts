@@ -16,6 +16,7 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../../lib/dev/index-lag';
 
 export type FaultMode = 'pass' | 'refuse' | 'stall' | 'throttle' | 'server-error';
 
@@ -74,14 +75,6 @@ interface TransactItem {
   Delete?: { TableName: string; Key: AttributeMap };
   ConditionCheck?: { TableName: string; Key: AttributeMap };
 }
-
-const readBody = (incoming: IncomingMessage): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => resolve(Buffer.concat(chunks)));
-    incoming.on('error', reject);
-  });
 
 export const startFaultProxy = async (target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> => {
   const targetUrl = new URL(target);
