@@ -1,6 +1,8 @@
 /**
  * The middy middleware that admits a request: a valid bearer token (401
- * otherwise) carrying the operation's permission (403 otherwise).
+ * otherwise) carrying the operation's permission (403 otherwise). It is the
+ * one place that reads the token's claims: what follows reads the caller
+ * from the request context (request-context.ts).
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
@@ -24,6 +26,7 @@ import {
 } from 'aws-jwt-verify/error';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import { ForbiddenError, ServiceUnavailableError, UnauthorizedError } from './errors';
+import type { Caller, RequestContext } from './request-context';
 import type { Permission } from '../auth/permissions';
 import { cachedPayload, rememberVerified } from '../auth/verified-tokens';
 import { createVerifier, JWKS_RETRY_MS, type TokenVerifier } from '../auth/verifier';
@@ -105,21 +108,26 @@ export const verifyToken = async (token: string, verifier: TokenVerifier = (defa
   }
 };
 
-/** The `permissions` claim as Auth0 puts it in access tokens; anything else grants nothing. */
-const grantedPermissions = (payload: JwtPayload): string[] => {
+/**
+ * The caller a verified token names. The verifier admits only tokens with a
+ * `sub` (lib/auth/verifier.ts); the `permissions` claim is read as Auth0 puts
+ * it in access tokens, and anything else there grants nothing.
+ */
+const callerOf = (payload: JwtPayload): Caller => {
   const claim = payload.permissions;
-  return Array.isArray(claim) ? claim.filter((p): p is string => typeof p === 'string') : [];
+  return {
+    sub: payload.sub ?? '',
+    permissions: Array.isArray(claim) ? claim.filter((p): p is string => typeof p === 'string') : [],
+  };
 };
 
-export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
+export const authorize = (permission: Permission): middy.MiddlewareObj<APIGatewayProxyEventV2, unknown, Error, RequestContext> => ({
   before: async (request) => {
-    const payload = await verifyToken(bearerToken(request.event.headers.authorization));
-    // Where API Gateway's own JWT authorizer would put the claims, so handlers read them from the usual place;
-    // stored before the permission check, so that a 403's request line names who tried.
-    (request.event.requestContext as { authorizer?: unknown }).authorizer = { jwt: { claims: payload, scopes: null } };
-    if (!grantedPermissions(payload).includes(permission)) {
+    const caller = callerOf(await verifyToken(bearerToken(request.event.headers.authorization)));
+    // Known before the permission check, so that a 403's request line names who tried.
+    request.context.caller = caller;
+    if (!caller.permissions.includes(permission)) {
       throw new ForbiddenError(`This action needs the ${permission} permission.`);
     }
   },
 });
-

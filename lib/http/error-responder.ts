@@ -7,7 +7,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../log';
 import { toHttpError } from './error-mapping';
-import { errorResponse } from './responses';
+import { errorResponse, type ApiResponse } from './responses';
 
 /** The Lambda request id: unique per invocation, and the id every log line of the invocation carries. */
 export const requestIdOf = (event: APIGatewayProxyEventV2, awsRequestId: string | undefined): string =>
@@ -23,7 +23,7 @@ const MAX_LOGGED_CAUSE = 200;
 const cut = (text: unknown): unknown =>
   typeof text === 'string' && text.length > MAX_LOGGED_CAUSE ? `${text.slice(0, MAX_LOGGED_CAUSE)}…` : text;
 
-export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2> => ({
+export const errorResponder = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => ({
   onError: (request) => {
     const httpError = toHttpError(request.error);
     const requestId = requestIdOf(request.event, request.context.awsRequestId);

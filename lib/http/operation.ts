@@ -12,7 +12,7 @@
  */
 import middy from '@middy/core';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { authorize } from './authorize';
 import { requireEdgeOrigin } from './edge-origin';
@@ -23,6 +23,7 @@ import { noQuery } from '../validation/schemas';
 import { errorResponder, requestIdOf } from './error-responder';
 import { ForbiddenError, NotThroughEdgeError, UnauthorizedError } from './errors';
 import { expectedVersion, idempotencyKey } from './preconditions';
+import type { RequestContext } from './request-context';
 import { createdResource, ok, okResource, restoredResource, type ApiResponse } from './responses';
 import type { OperationDefinition, ResponseKind } from './route-table';
 
@@ -91,9 +92,12 @@ export interface OperationOptions {
   contentSecurityPolicy?: Record<string, string | false>;
 }
 
+type Middleware = middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse, Error, RequestContext>;
+type Request = middy.Request<APIGatewayProxyEventV2, ApiResponse, Error, RequestContext>;
+
 /** Authenticated answers are per-caller: no shared cache may keep them. */
-const noStore = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => {
-  const addHeader = (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
+const noStore = (): Middleware => {
+  const addHeader = (request: Request) => {
     if (request.response) request.response.headers = { ...request.response.headers, 'Cache-Control': 'no-store' };
   };
   return { after: addHeader, onError: addHeader };
@@ -114,12 +118,11 @@ const rejectionReason = (error: unknown): string =>
  * is first, so its `after` and `onError` run last): the route, the status, how
  * long it took and who asked. Never a header, a query or a body, so never a token.
  */
-const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> => {
+const requestLog = (): Middleware => {
   const started = new WeakMap<object, number>();
-  const log = (request: middy.Request<APIGatewayProxyEventV2, ApiResponse>) => {
+  const log = (request: Request) => {
     const { event, response } = request;
     const status = response?.statusCode ?? 500;
-    const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims;
     const rejected = status === 401 || status === 403;
     const reason = rejected ? rejectionReason(request.error) : undefined;
     logger.info('Request', {
@@ -128,7 +131,7 @@ const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> 
       method: event.requestContext.http.method,
       status,
       latency_ms: Math.round(performance.now() - (started.get(request) ?? performance.now())),
-      sub: typeof claims?.sub === 'string' ? claims.sub : undefined,
+      sub: request.context.caller?.sub,
       ...(reason === undefined ? {} : { reason, ...countMetric('AuthRejections', { Reason: reason }) }),
       ...(response?.headers['Idempotent-Replayed'] === 'true' ? countMetric('IdempotentReplays') : {}),
     });
@@ -146,15 +149,15 @@ const requestLog = (): middy.MiddlewareObj<APIGatewayProxyEventV2, ApiResponse> 
 const responseStack = (permission: Permission | null, options: OperationOptions) => {
   // No header normaliser: payload format 2.0 already lower-cases header names.
   // No CORS middleware: the HTTP API handles CORS (serverless.yml, lib/deploy/cors.cjs).
-  const stack: middy.MiddlewareObj<APIGatewayProxyEventV2>[] = [
-    requestLog() as middy.MiddlewareObj<APIGatewayProxyEventV2>,
+  const stack: Middleware[] = [
+    requestLog(),
     httpSecurityHeaders({
       // reportingEndpoints would send an empty header: this API has no reporting endpoint.
       reportingEndpoints: false,
       ...(options.contentSecurityPolicy ? { contentSecurityPolicy: options.contentSecurityPolicy } : {}),
     } as Parameters<typeof httpSecurityHeaders>[0]),
   ];
-  if (permission !== null) stack.push(noStore() as middy.MiddlewareObj<APIGatewayProxyEventV2>);
+  if (permission !== null) stack.push(noStore());
   stack.push(errorResponder());
   return stack;
 };
@@ -204,12 +207,10 @@ export const operation = <D extends OperationDefinition>(
   run: (input: OperationInput<D>) => OperationResult<D> | Promise<OperationResult<D>>,
   options: OperationOptions = {},
 ) => {
-  const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<ApiResponse> => {
+  const handle = async (event: APIGatewayProxyEventV2, context: RequestContext): Promise<ApiResponse> => {
     // A direct invocation (the Lambda console's, say) may carry no headers at all.
     const headers: Record<string, string | undefined> = (event as Partial<APIGatewayProxyEventV2>).headers ?? {};
-    const caller = (event.requestContext as { authorizer?: { jwt?: { claims?: { sub?: unknown } } } }).authorizer?.jwt?.claims?.sub as
-      | string
-      | undefined;
+    const caller = context.caller?.sub;
     // A request with several faults hears of the first of: path, query, body, headers.
     const params = definition.params && parsePathParams(definition.params, event.pathParameters);
     const query = parseQuery(definition.query ?? noQuery, event.queryStringParameters);
@@ -231,8 +232,8 @@ export const operation = <D extends OperationDefinition>(
       path: event.rawPath,
       requestId: requestIdOf(event, context.awsRequestId),
       expectedVersion: definition.ifMatch ? expectedVersion(headers) : undefined,
-      // authorize() admits only tokens with a subject, and every idempotent operation needs a token.
-      idempotency: key === undefined ? undefined : { caller: caller as string, key },
+      // Every idempotent operation needs a token, so a key always comes with a caller.
+      idempotency: key === undefined || caller === undefined ? undefined : { caller, key },
     } as OperationInput<D>;
     // Lets lib/data's audit lines say who wrote what.
     const result = await withinRequest({ request_id: input.requestId, sub: caller }, () => Promise.resolve(run(input)));
@@ -240,7 +241,7 @@ export const operation = <D extends OperationDefinition>(
     return respond(definition.response, result);
   };
 
-  const handler = middy<APIGatewayProxyEventV2, ApiResponse>(handle);
+  const handler = middy<APIGatewayProxyEventV2, ApiResponse, Error, RequestContext>(handle);
   for (const middleware of responseStack(definition.permission, options)) handler.use(middleware);
   // Before the token: a request around the edge is refused whoever sends it.
   handler.use(requireEdgeOrigin());
