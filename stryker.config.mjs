@@ -16,6 +16,7 @@ const MUTATED = [
   'lib/http/error-mapping.ts',
   'lib/http/error-responder.ts',
   'lib/http/parse.ts',
+  'lib/http/present.ts',
   'lib/config.ts',
 ];
 

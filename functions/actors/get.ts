@@ -1,5 +1,5 @@
-import { getActor, presentActor } from '../../lib/data/actors';
+import { getActor } from '../../lib/data/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.getActor, async ({ params }) => presentActor(await getActor(params.id)));
+export const handler = operation(routes.getActor, ({ params }) => getActor(params.id));

@@ -1,8 +1,5 @@
-import { listActors, presentActor } from '../../lib/data/actors';
+import { listActors } from '../../lib/data/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.listActors, async ({ query }) => {
-  const page = await listActors(query);
-  return { records: page.actors.map((actor) => presentActor(actor)), total: page.total, nextCursor: page.nextCursor };
-});
+export const handler = operation(routes.listActors, ({ query }) => listActors(query));

@@ -1,7 +1,5 @@
-import { presentActor, updateActor } from '../../lib/data/actors';
+import { updateActor } from '../../lib/data/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.updateActor, async ({ params, body, expectedVersion }) =>
-  presentActor(await updateActor(params.id, body, expectedVersion)),
-);
+export const handler = operation(routes.updateActor, ({ params, body, expectedVersion }) => updateActor(params.id, body, expectedVersion));

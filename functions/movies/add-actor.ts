@@ -1,7 +1,7 @@
-import { addCastMember, presentMovie } from '../../lib/data/movies';
+import { addCastMember } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.addMovieActor, async ({ params, expectedVersion }) =>
-  presentMovie(await addCastMember(params.id, params.actor_id, expectedVersion)),
+export const handler = operation(routes.addMovieActor, ({ params, expectedVersion }) =>
+  addCastMember(params.id, params.actor_id, expectedVersion),
 );

@@ -2,7 +2,6 @@ import { deleteMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.deleteMovie, async ({ params, expectedVersion, caller }) => {
-  await deleteMovie(params.id, expectedVersion, caller);
-  return params.id;
-});
+export const handler = operation(routes.deleteMovie, ({ params, expectedVersion, caller }) =>
+  deleteMovie(params.id, expectedVersion, caller),
+);

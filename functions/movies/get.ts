@@ -1,5 +1,5 @@
-import { getMovie, presentMovie } from '../../lib/data/movies';
+import { getMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.getMovie, async ({ params }) => presentMovie(await getMovie(params.id)));
+export const handler = operation(routes.getMovie, ({ params }) => getMovie(params.id));

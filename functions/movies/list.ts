@@ -1,8 +1,5 @@
-import { listMovies, presentMovie } from '../../lib/data/movies';
+import { listMovies } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.listMovies, async ({ query }) => {
-  const page = await listMovies(query);
-  return { records: page.movies.map(presentMovie), total: page.total, nextCursor: page.nextCursor };
-});
+export const handler = operation(routes.listMovies, ({ query }) => listMovies(query));

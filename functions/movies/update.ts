@@ -1,7 +1,5 @@
-import { presentMovie, updateMovie } from '../../lib/data/movies';
+import { updateMovie } from '../../lib/data/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 
-export const handler = operation(routes.updateMovie, async ({ params, body, expectedVersion }) =>
-  presentMovie(await updateMovie(params.id, body, expectedVersion)),
-);
+export const handler = operation(routes.updateMovie, ({ params, body, expectedVersion }) => updateMovie(params.id, body, expectedVersion));

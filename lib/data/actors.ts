@@ -1,13 +1,14 @@
 /** Actors: reads, writes and lists, with their uniqueness, search words and cast links kept in step. */
 import { ageOn, todayUtc } from '../domain/dates';
+import type { ActorRecord, DeletedPage, RecordPage } from '../domain/records';
 import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
 import { audit } from '../log';
 import type { ActorCreate, ActorListQuery, ActorUpdate, DeletedListQuery } from '../validation/schemas';
-import { deleteLinkedRecord, restoreLinkedRecord, setOf, sortedIds } from './cast';
+import { deleteLinkedRecord, restoreLinkedRecord, setOf } from './cast';
 import { newId } from './ids';
-import { listDeleted, type DeletedPage, type Restored } from './deleted';
+import { listDeleted } from './deleted';
 import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
-import type { MovieRecord } from './movies';
+import type { MovieItem } from './movies';
 import { readList } from './pages';
 import {
   changedIdentity,
@@ -27,39 +28,11 @@ import {
 import { store } from './store';
 import { transactWrite, withFreshReads } from './transact';
 
-export interface ActorRecord extends StoredRecord {
-  name: string;
-  gender: string;
+/** An actor as stored: the record, its claim's key and its case-folded gender. */
+export interface ActorItem extends StoredRecord, ActorRecord {
   /** Case-folded gender, for the `gender` filter. */
   gender_key: string;
-  birth_date: string;
-  movie_ids?: Set<string>;
 }
-
-/** The actor as the API shows it. */
-export interface Actor {
-  id: string;
-  name: string;
-  gender: string;
-  birth_date: string;
-  age: number;
-  movie_ids: string[];
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
-
-export const presentActor = (record: ActorRecord, today = todayUtc()): Actor => ({
-  id: record.id,
-  name: record.name,
-  gender: record.gender,
-  birth_date: record.birth_date,
-  age: ageOn(record.birth_date, today),
-  movie_ids: sortedIds(record.movie_ids),
-  created_at: record.created_at,
-  updated_at: record.updated_at,
-  version: record.version,
-});
 
 const identityOf = (name: string): Identity => ({
   unique: comparableText(name),
@@ -68,17 +41,17 @@ const identityOf = (name: string): Identity => ({
 });
 
 /** The claim and words the actor holds, including one created under the rules of earlier versions. */
-const heldBy = (actor: ActorRecord): Identity =>
+const heldBy = (actor: ActorItem): Identity =>
   heldIdentity(
     actor,
     () => identityOf(actor.name),
     () => ({ ...identityOf(actor.name), unique: legacyComparableText(actor.name), words: legacySearchWords(actor.name) }),
   );
 
-export const getActor = (id: string): Promise<ActorRecord> => readRecord<ActorRecord>(store().actors, id);
+export const getActor = (id: string): Promise<ActorItem> => readRecord<ActorItem>(store().actors, id);
 
 /** A new actor as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
-const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorRecord => ({
+const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorItem => ({
   ...newRecordFields(store().actors, created),
   name: input.name,
   gender: input.gender,
@@ -87,7 +60,7 @@ const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorRecord
   unique_pk: claimPkOf(store().actors, identityOf(input.name)),
 });
 
-export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> = () => []): Promise<ActorRecord> =>
+export const createActor = (input: ActorCreate, claims: KeyClaims<ActorItem> = () => []): Promise<ActorItem> =>
   // Nothing is read first, but a transaction can still meet another one writing the same name claim.
   withFreshReads(async () => {
     const record = newActorRecord(input, { id: newId(), created_at: new Date().toISOString() });
@@ -97,13 +70,13 @@ export const createActor = (input: ActorCreate, claims: KeyClaims<ActorRecord> =
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
 export const createActorOnce = (input: ActorCreate, request: IdempotentRequest | undefined) =>
-  createOnce<ActorRecord>(
+  createOnce<ActorItem>(
     request && { ...request, kind: store().actors, operation: 'createActor', body: input },
     (claims) => createActor(input, claims),
     (created) => newActorRecord(input, created),
   );
 
-export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorRecord> =>
+export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorItem> =>
   withFreshReads(async () => {
     const { actors } = store();
     const current = await getActor(id);
@@ -129,11 +102,11 @@ export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: 
   });
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */
-export const deleteActor = (id: string, expectedVersion: number | undefined, deletedBy: string | undefined): Promise<ActorRecord> =>
-  deleteLinkedRecord<ActorRecord>(store().actors, store().movies, id, expectedVersion, heldBy, deletedBy);
+export const deleteActor = (id: string, expectedVersion: number | undefined, deletedBy: string | undefined): Promise<ActorItem> =>
+  deleteLinkedRecord<ActorItem>(store().actors, store().movies, id, expectedVersion, heldBy, deletedBy);
 
 /** The actors deleted in the last 30 days, newest first, as they were. */
-export const listDeletedActors = (query: DeletedListQuery): Promise<DeletedPage<ActorRecord>> => listDeleted<ActorRecord>(store().actors, query);
+export const listDeletedActors = (query: DeletedListQuery): Promise<DeletedPage<ActorItem>> => listDeleted<ActorItem>(store().actors, query);
 
 /**
  * Restores a deleted actor with every link that can come back, at most once
@@ -141,9 +114,9 @@ export const listDeletedActors = (query: DeletedListQuery): Promise<DeletedPage<
  * is now (a RecordNotFoundError if deleted again since).
  */
 export const restoreActorOnce = (id: string, request: IdempotentRequest | undefined) =>
-  restoreOnce<ActorRecord, Restored<ActorRecord>>(
+  restoreOnce<ActorItem>(
     request && { ...request, kind: store().actors, operation: 'restoreActor', body: { id } },
-    (claims) => restoreLinkedRecord<ActorRecord>(store().actors, store().movies, id, (actor) => identityOf(actor.name), claims),
+    (claims) => restoreLinkedRecord<ActorItem>(store().actors, store().movies, id, (actor) => identityOf(actor.name), claims),
     async (restoredId, unrestored) => ({ record: await getActor(restoredId), unrestored }),
   );
 
@@ -152,26 +125,19 @@ const actorFilter = (query: ActorListQuery, cast: Set<string> | undefined, today
   const { gender, min_age: minAge, max_age: maxAge } = query;
   if (cast === undefined && gender === undefined && minAge === undefined && maxAge === undefined) return undefined;
   const genderKey = gender === undefined ? undefined : comparableText(gender);
-  return (record: ActorRecord): boolean =>
+  return (record: ActorItem): boolean =>
     !(cast?.has(record.id) ?? false) &&
     (genderKey === undefined || record.gender_key === genderKey) &&
     (minAge === undefined || ageOn(record.birth_date, today) >= minAge) &&
     (maxAge === undefined || ageOn(record.birth_date, today) <= maxAge);
 };
 
-export interface ActorPage {
-  actors: ActorRecord[];
-  total: number | null;
-  nextCursor: string | null;
-}
-
-export const listActors = async (query: ActorListQuery): Promise<ActorPage> => {
+export const listActors = async (query: ActorListQuery): Promise<RecordPage<ActorItem>> => {
   // The cast picker's filter: a movie's cast, read once (an unknown movie is a 404).
   const cast =
-    query.not_in_movie === undefined ? undefined : setOf((await readRecord<MovieRecord>(store().movies, query.not_in_movie)).actor_ids);
-  const { items, ...page } = await readList<ActorRecord>(store().actors, query, {
+    query.not_in_movie === undefined ? undefined : setOf((await readRecord<MovieItem>(store().movies, query.not_in_movie)).actor_ids);
+  return readList<ActorItem>(store().actors, query, {
     searchedText: (record) => record.name,
     matches: actorFilter(query, cast, todayUtc()),
   });
-  return { actors: items, ...page };
 };

@@ -5,8 +5,9 @@
  * fails (and retries from a fresh read) if the other changed meanwhile.
  */
 import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
+import { sortedIds, type Restored, type UnrestoredLink } from '../domain/records';
 import { audit } from '../log';
-import { deletedKey, deletedPut, readDeleted, type Restored, type UnrestoredLink } from './deleted';
+import { deletedKey, deletedPut, readDeleted } from './deleted';
 import {
   checkExpectedVersion,
   claimPkOf,
@@ -174,4 +175,3 @@ export const readLinked = async <T extends StoredRecord>(owner: RecordKind, id: 
 };
 
 export const setOf = (ids: Iterable<string> | undefined): Set<string> => new Set(ids ?? []);
-export const sortedIds = (ids: Set<string> | undefined): string[] => [...(ids ?? [])].sort();

@@ -14,6 +14,7 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RecordNotFoundError } from '../domain/errors';
+import type { DeletedPage, DeletedRecord } from '../domain/records';
 import { ULID } from '../validation/schemas';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
 import type { StoredRecord } from './records';
@@ -25,13 +26,6 @@ export const DELETED_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 export const deletedKey = (kind: RecordKind, id: string) => ({ pk: `${kind.key}_DELETED#${id}` });
 export const deletedPartition = (kind: RecordKind) => `${kind.key}_DELETED`;
-
-export interface DeletedRecord<T extends StoredRecord> {
-  record: T;
-  deleted_at: string;
-  /** The `sub` of the caller who deleted it; null when the delete was not made through the API. */
-  deleted_by: string | null;
-}
 
 export interface DeletedItem<T extends StoredRecord> extends Omit<DeletedRecord<T>, 'deleted_by'> {
   deleted_by?: string;
@@ -80,11 +74,6 @@ export const readDeleted = async <T extends StoredRecord>(kind: RecordKind, id: 
 
 const POSITION = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#([0-9A-HJKMNP-TV-Z]{26})$/;
 
-export interface DeletedPage<T extends StoredRecord> {
-  items: DeletedRecord<T>[];
-  nextCursor: string | null;
-}
-
 /**
  * One page of the records of `kind` deleted in the last 30 days, newest
  * first: one Query of at most limit + 1 items of the deleted partition, so
@@ -128,16 +117,3 @@ export const listDeleted = async <T extends StoredRecord>(
     nextCursor: resumeFrom === undefined ? null : encodeCursor(resumeFrom, '{}', list),
   };
 };
-
-/** Why a link the record had when deleted did not come back. */
-export interface UnrestoredLink {
-  id: string;
-  /** `deleted`: the record on the other side no longer exists; `full`: it is at its cast or filmography limit. */
-  reason: 'deleted' | 'full';
-}
-
-export interface Restored<T extends StoredRecord> {
-  record: T;
-  unrestored: UnrestoredLink[];
-}
-

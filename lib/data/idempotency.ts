@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { EnsembleError, RuleViolationError } from '../domain/errors';
+import type { Restored, UnrestoredLink } from '../domain/records';
 import { claimPut, type CreatedRecord } from './records';
 import { store, type RecordKind } from './store';
 import type { GuardedWrite } from './transact';
@@ -80,66 +81,61 @@ export type KeyClaims<T> = (result: T) => GuardedWrite[];
 
 /**
  * Runs `create` once per key: `create` adds the claim to its transaction.
- * Returns the result and whether it is a replay of an earlier request, whose
- * result `rebuild` makes from the request body and what the claim kept.
+ * Returns the record and whether it is a replay of an earlier request, whose
+ * record `rebuild` makes from the request body and what the claim kept.
  */
 export const createOnce = async <T extends CreatedRecord>(
   scope: IdempotencyScope | undefined,
   create: (claims: KeyClaims<T>) => Promise<T>,
   rebuild: (created: CreatedRecord) => T,
-): Promise<{ result: T; replayed: boolean }> => {
-  if (scope === undefined) return { result: await create(() => []), replayed: false };
+): Promise<{ record: T; replayed: boolean }> => {
+  if (scope === undefined) return { record: await create(() => []), replayed: false };
   const earlier = await replay<T>(scope, rebuild);
-  if (earlier !== undefined) return { result: earlier, replayed: true };
+  if (earlier !== undefined) return { record: earlier, replayed: true };
   const now = Math.floor(Date.now() / 1000);
   try {
-    const result = await create((value) => [
+    const record = await create((value) => [
       // All a claim keeps of the record: no name, gender, date or cast. A replay carries the very body of
       // the first request (the fingerprint says so), from which `rebuild` makes the rest of the response.
       keyClaim(scope, now, { record_id: value.id, created_at: value.created_at }),
     ]);
-    return { result, replayed: false };
+    return { record, replayed: false };
   } catch (error) {
     if (!(error instanceof KeyClaimedMeanwhile)) throw error;
     const winner = await replay<T>(scope, rebuild);
     if (winner === undefined) throw error;
-    return { result: winner, replayed: true };
+    return { record: winner, replayed: true };
   }
 };
-
-/** What a restore answers: the record, and what of it could not come back (kept in the claim: ids and reasons only). */
-export interface RestoreResult<T> {
-  record: T;
-  unrestored: unknown[];
-}
 
 /**
  * A restore, at most once per key, like createOnce. A replay answers with
  * the record as it is now (`current`: read afresh, since the claim keeps no
  * personal data) and the links the first restore could not bring back.
  */
-export const restoreOnce = async <T extends CreatedRecord, R extends RestoreResult<T>>(
+export const restoreOnce = async <T extends CreatedRecord>(
   scope: IdempotencyScope | undefined,
-  restore: (claims: (result: R) => GuardedWrite[]) => Promise<R>,
-  current: (id: string, unrestored: R['unrestored']) => Promise<R>,
-): Promise<{ result: R; replayed: boolean }> => {
-  if (scope === undefined) return { result: await restore(() => []), replayed: false };
-  const replayed = async (): Promise<R | undefined> => {
+  restore: (claims: (result: Restored<T>) => GuardedWrite[]) => Promise<Restored<T>>,
+  current: (id: string, unrestored: UnrestoredLink[]) => Promise<Restored<T>>,
+): Promise<Restored<T> & { replayed: boolean }> => {
+  if (scope === undefined) return { ...(await restore(() => [])), replayed: false };
+  // The claim keeps the links that did not come back as ids and reasons only.
+  const replayed = async (): Promise<Restored<T> | undefined> => {
     const claim = await heldClaim(scope);
-    return claim && current(claim.record_id as string, claim.unrestored as R['unrestored']);
+    return claim && current(claim.record_id as string, claim.unrestored as UnrestoredLink[]);
   };
   const earlier = await replayed();
-  if (earlier !== undefined) return { result: earlier, replayed: true };
+  if (earlier !== undefined) return { ...earlier, replayed: true };
   const now = Math.floor(Date.now() / 1000);
   try {
     const result = await restore((value) => [
       keyClaim(scope, now, { record_id: value.record.id, created_at: value.record.created_at, unrestored: value.unrestored }),
     ]);
-    return { result, replayed: false };
+    return { ...result, replayed: false };
   } catch (error) {
     if (!(error instanceof KeyClaimedMeanwhile)) throw error;
     const winner = await replayed();
     if (winner === undefined) throw error;
-    return { result: winner, replayed: true };
+    return { ...winner, replayed: true };
   }
 };

@@ -1,13 +1,14 @@
 /** Movies: reads, writes and lists, with uniqueness, search words and both sides of the cast kept in step. */
 import { RecordNotFoundError, RuleViolationError, type FieldIssue } from '../domain/errors';
 import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
+import type { DeletedPage, MovieRecord, RecordPage } from '../domain/records';
 import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
 import { audit } from '../log';
 import type { DeletedListQuery, MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
-import type { ActorRecord } from './actors';
-import { deleteLinkedRecord, restoreLinkedRecord, linkChange, readLinked, setOf, sortedIds } from './cast';
+import type { ActorItem } from './actors';
+import { deleteLinkedRecord, restoreLinkedRecord, linkChange, readLinked, setOf } from './cast';
 import { newId } from './ids';
-import { listDeleted, type DeletedPage, type Restored } from './deleted';
+import { listDeleted } from './deleted';
 import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
 import { readList } from './pages';
 import {
@@ -30,31 +31,8 @@ import {
 import { store } from './store';
 import { transactWrite, withFreshReads } from './transact';
 
-export interface MovieRecord extends StoredRecord {
-  title: string;
-  release_date: string;
-  actor_ids?: Set<string>;
-}
-
-export interface Movie {
-  id: string;
-  title: string;
-  release_date: string;
-  actor_ids: string[];
-  created_at: string;
-  updated_at: string;
-  version: number;
-}
-
-export const presentMovie = (record: MovieRecord): Movie => ({
-  id: record.id,
-  title: record.title,
-  release_date: record.release_date,
-  actor_ids: sortedIds(record.actor_ids),
-  created_at: record.created_at,
-  updated_at: record.updated_at,
-  version: record.version,
-});
+/** A movie as stored: the record and its claim's key. */
+export interface MovieItem extends StoredRecord, MovieRecord {}
 
 const identityOf = (title: string, releaseDate: string): Identity => ({
   unique: `${releaseDate}#${comparableText(title)}`,
@@ -63,7 +41,7 @@ const identityOf = (title: string, releaseDate: string): Identity => ({
 });
 
 /** The claim and words the movie holds, including one created under the rules of earlier versions. */
-const heldBy = (movie: MovieRecord): Identity =>
+const heldBy = (movie: MovieItem): Identity =>
   heldIdentity(
     movie,
     () => identityOf(movie.title, movie.release_date),
@@ -74,7 +52,7 @@ const heldBy = (movie: MovieRecord): Identity =>
     }),
   );
 
-export const getMovie = (id: string): Promise<MovieRecord> => readRecord<MovieRecord>(store().movies, id);
+export const getMovie = (id: string): Promise<MovieItem> => readRecord<MovieItem>(store().movies, id);
 
 /**
  * Reads the actors about to join a cast: each must exist and have room for
@@ -82,7 +60,7 @@ export const getMovie = (id: string): Promise<MovieRecord> => readRecord<MovieRe
  */
 const checkActorsCanJoin = async (requested: string[], joining: Set<string>): Promise<void> => {
   if (joining.size === 0) return;
-  const found = new Map((await readRecords<ActorRecord>(store().actors, joining)).map((actor) => [actor.id, actor]));
+  const found = new Map((await readRecords<ActorItem>(store().actors, joining)).map((actor) => [actor.id, actor]));
   const issues: FieldIssue[] = [];
   requested.forEach((id, index) => {
     if (!joining.has(id)) return;
@@ -96,7 +74,7 @@ const checkActorsCanJoin = async (requested: string[], joining: Set<string>): Pr
 };
 
 /** A new movie as created from `input`; also how an Idempotency-Key replay rebuilds the first response. */
-const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieRecord => ({
+const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieItem => ({
   ...newRecordFields(store().movies, created),
   title: input.title,
   release_date: input.release_date,
@@ -104,7 +82,7 @@ const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieRecord
   unique_pk: claimPkOf(store().movies, identityOf(input.title, input.release_date)),
 });
 
-export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> = () => []): Promise<MovieRecord> =>
+export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieItem> = () => []): Promise<MovieItem> =>
   withFreshReads(async () => {
     const cast = input.actor_ids ?? [];
     await checkActorsCanJoin(cast, new Set(cast));
@@ -119,7 +97,7 @@ export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieRecord> =
 
 /** createMovie, at most once per `Idempotency-Key` of the caller. */
 export const createMovieOnce = (input: MovieCreate, request: IdempotentRequest | undefined) =>
-  createOnce<MovieRecord>(
+  createOnce<MovieItem>(
     request && { ...request, kind: store().movies, operation: 'createMovie', body: input },
     (claims) => createMovie(input, claims),
     (created) => newMovieRecord(input, created),
@@ -131,10 +109,10 @@ export const createMovieOnce = (input: MovieCreate, request: IdempotentRequest |
  * path of PATCH and of the single-actor cast changes.
  */
 const changeMovie = async (
-  current: MovieRecord,
+  current: MovieItem,
   next: { title: string; release_date: string; actor_ids: Set<string> },
   expectedVersion: number | undefined,
-): Promise<MovieRecord> => {
+): Promise<MovieItem> => {
   const { actors, movies } = store();
   const castBefore = setOf(current.actor_ids);
   const joining = [...next.actor_ids].filter((actorId) => !castBefore.has(actorId));
@@ -154,7 +132,7 @@ const changeMovie = async (
   return { ...current, ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now };
 };
 
-export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieRecord> =>
+export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieItem> =>
   withFreshReads(async () => {
     const current = await getMovie(id);
     checkExpectedVersion(store().movies, current.version, expectedVersion);
@@ -179,14 +157,14 @@ const symmetricDifference = (before: Set<string>, after: Set<string>): string[] 
 ];
 
 /** Adds one actor to the cast; adding someone already cast changes nothing. */
-export const addCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieRecord> =>
+export const addCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieItem> =>
   withFreshReads(async () => {
     const current = await getMovie(movieId);
     checkExpectedVersion(store().movies, current.version, expectedVersion);
     const cast = setOf(current.actor_ids);
     if (cast.has(actorId)) return current;
     if (cast.size >= MAX_CAST_SIZE) throw new RuleViolationError(`The cast already has ${MAX_CAST_SIZE} actors, the most allowed.`);
-    const actor = await readRecord<ActorRecord>(store().actors, actorId);
+    const actor = await readRecord<ActorItem>(store().actors, actorId);
     if ((actor.movie_ids?.size ?? 0) >= MAX_FILMOGRAPHY) {
       throw new RuleViolationError(`The actor is already cast in ${MAX_FILMOGRAPHY} movies, the most allowed.`);
     }
@@ -195,7 +173,7 @@ export const addCastMember = (movieId: string, actorId: string, expectedVersion?
     return updated;
   });
 
-export const removeCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieRecord> =>
+export const removeCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieItem> =>
   withFreshReads(async () => {
     const current = await getMovie(movieId);
     checkExpectedVersion(store().movies, current.version, expectedVersion);
@@ -207,11 +185,11 @@ export const removeCastMember = (movieId: string, actorId: string, expectedVersi
   });
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
-export const deleteMovie = (id: string, expectedVersion: number | undefined, deletedBy: string | undefined): Promise<MovieRecord> =>
-  deleteLinkedRecord<MovieRecord>(store().movies, store().actors, id, expectedVersion, heldBy, deletedBy);
+export const deleteMovie = (id: string, expectedVersion: number | undefined, deletedBy: string | undefined): Promise<MovieItem> =>
+  deleteLinkedRecord<MovieItem>(store().movies, store().actors, id, expectedVersion, heldBy, deletedBy);
 
 /** The movies deleted in the last 30 days, newest first, as they were. */
-export const listDeletedMovies = (query: DeletedListQuery): Promise<DeletedPage<MovieRecord>> => listDeleted<MovieRecord>(store().movies, query);
+export const listDeletedMovies = (query: DeletedListQuery): Promise<DeletedPage<MovieItem>> => listDeleted<MovieItem>(store().movies, query);
 
 /**
  * Restores a deleted movie with every link that can come back, at most once
@@ -219,35 +197,27 @@ export const listDeletedMovies = (query: DeletedListQuery): Promise<DeletedPage<
  * is now (a RecordNotFoundError if deleted again since).
  */
 export const restoreMovieOnce = (id: string, request: IdempotentRequest | undefined) =>
-  restoreOnce<MovieRecord, Restored<MovieRecord>>(
+  restoreOnce<MovieItem>(
     request && { ...request, kind: store().movies, operation: 'restoreMovie', body: { id } },
-    (claims) => restoreLinkedRecord<MovieRecord>(store().movies, store().actors, id, (movie) => identityOf(movie.title, movie.release_date), claims),
+    (claims) => restoreLinkedRecord<MovieItem>(store().movies, store().actors, id, (movie) => identityOf(movie.title, movie.release_date), claims),
     async (restoredId, unrestored) => ({ record: await getMovie(restoredId), unrestored }),
   );
 
 /** The filmography as full movie records, sorted by id (an unknown actor is a RecordNotFoundError). */
-export const getFilmography = (actorId: string): Promise<MovieRecord[]> => readLinked<MovieRecord>(store().actors, actorId, store().movies);
+export const getFilmography = (actorId: string): Promise<MovieItem[]> => readLinked<MovieItem>(store().actors, actorId, store().movies);
 
 /** The cast as full actor records, sorted by id. */
-export const getCast = (movieId: string): Promise<ActorRecord[]> => readLinked<ActorRecord>(store().movies, movieId, store().actors);
+export const getCast = (movieId: string): Promise<ActorItem[]> => readLinked<ActorItem>(store().movies, movieId, store().actors);
 
 /** The list's filters other than `q`, as one predicate; undefined when none applies. */
 const releaseFilter = ({ released_after: after, released_before: before }: MovieListQuery) =>
   after === undefined && before === undefined
     ? undefined
-    : (record: MovieRecord): boolean =>
+    : (record: MovieItem): boolean =>
         (after === undefined || record.release_date >= after) && (before === undefined || record.release_date <= before);
 
-export interface MoviePage {
-  movies: MovieRecord[];
-  total: number | null;
-  nextCursor: string | null;
-}
-
-export const listMovies = async (query: MovieListQuery): Promise<MoviePage> => {
-  const { items, ...page } = await readList<MovieRecord>(store().movies, query, {
+export const listMovies = (query: MovieListQuery): Promise<RecordPage<MovieItem>> =>
+  readList<MovieItem>(store().movies, query, {
     searchedText: (record) => record.title,
     matches: releaseFilter(query),
   });
-  return { movies: items, ...page };
-};

@@ -15,6 +15,7 @@
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { READ_BUDGET_UNITS } from '../domain/limits';
+import type { RecordPage } from '../domain/records';
 import { MAX_WORD_BYTES, searchWords } from '../domain/text';
 import { ULID } from '../validation/schemas';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
@@ -53,19 +54,12 @@ export interface ListQuery {
   q?: string | undefined;
 }
 
-export interface ListPage<T> {
-  items: T[];
-  /** All records of the kind, for a plain list; null as soon as a filter or `q` applies. */
-  total: number | null;
-  nextCursor: string | null;
-}
-
 /** One page of a list of `kind`, with its total: what GET /actors and GET /movies answer. */
 export const readList = async <T extends StoredRecord>(
   kind: RecordKind,
   query: ListQuery,
   { searchedText, matches }: Pick<PageRequest<T>, 'searchedText' | 'matches'>,
-): Promise<ListPage<T>> => {
+): Promise<RecordPage<T>> => {
   const search = query.q === undefined ? undefined : searchWords(query.q);
   const { limit, cursor, ...selection } = query;
   const [page, total] = await Promise.all([

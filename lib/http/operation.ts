@@ -2,8 +2,9 @@
  * `operation()` builds one Lambda handler from an entry of the route table
  * (lib/http/route-table.ts): the same middy stack for every endpoint, configured
  * with the entry's permission; the request read and checked as the entry
- * says; and the response the entry names, made from what the handler
- * returns. So a handler holds only its call into lib/ and what that returns.
+ * says; and the response the entry names, made from the records the handler
+ * returns, presented as the entry's resource (present.ts). So a handler is
+ * one call into lib/ whose result it returns as it is.
  *
  * Middleware order matters. `before` hooks run top to bottom; `after` and
  * `onError` hooks run bottom to top, so the error responder (which builds the
@@ -17,6 +18,7 @@ import type * as z from 'zod/mini';
 import { authorize } from './authorize';
 import { requireEdgeOrigin } from './edge-origin';
 import type { Permission } from '../auth/permissions';
+import type { DeletedPage, RecordFields, RecordPage, RecordsByKind, Restored } from '../domain/records';
 import { countMetric, logger, withinRequest } from '../log';
 import { parseJsonBody, parsePathParams, parseQuery } from './parse';
 import { noQuery } from '../validation/schemas';
@@ -25,7 +27,8 @@ import { ForbiddenError, NotThroughEdgeError, UnauthorizedError } from './errors
 import { expectedVersion, idempotencyKey } from './preconditions';
 import type { RequestContext } from './request-context';
 import { createdResource, ok, okResource, restoredResource, type ApiResponse } from './responses';
-import type { OperationDefinition, ResponseKind } from './route-table';
+import { presenter } from './present';
+import type { OperationDefinition, Resource, ResponseKind } from './route-table';
 
 type Output<S, Absent = undefined> = S extends z.ZodMiniType ? z.output<S> : Absent;
 
@@ -57,30 +60,31 @@ export type OperationInput<D extends OperationDefinition> = RequestInput<D> &
   (D extends { ifMatch: true } ? IfMatchInput : unknown) &
   (D extends { idempotencyKey: true } ? IdempotencyKeyInput : unknown);
 
-/** A record as the API returns it: its ETag is its version. */
-interface PresentedRecord {
-  id: string;
-  version: number;
-}
-
-/** What a handler returns for each kind of response (ResponseKind in lib/http/route-table.ts). */
-interface Results {
-  record: PresentedRecord;
-  created: { record: PresentedRecord; replayed: boolean };
-  page: { records: unknown[]; total: number | null; nextCursor: string | null };
-  list: unknown[];
-  /** The id of the deleted record. */
-  deleted: string;
-  /** Each entry: the record as it was, when and by whom it was deleted. */
-  deletedPage: { entries: { record: unknown; deleted_at: string; deleted_by: string | null }[]; nextCursor: string | null };
-  restored: { record: PresentedRecord; unrestored: unknown[]; replayed: boolean };
+/**
+ * What a handler returns for each kind of response (ResponseKind in
+ * lib/http/route-table.ts): the service layer's records of the entry's
+ * resource `R`, as they come; operation() presents them (present.ts).
+ */
+interface Results<R extends Resource> {
+  record: RecordsByKind[R];
+  created: { record: RecordsByKind[R]; replayed: boolean };
+  page: RecordPage<RecordsByKind[R]>;
+  list: RecordsByKind[R][];
+  /** The deleted record. */
+  deleted: RecordFields;
+  deletedPage: DeletedPage<RecordsByKind[R]>;
+  restored: Restored<RecordsByKind[R]> & { replayed: boolean };
   health: { status: 'ok' };
   /** The document's response, from lib/http/static-document.ts. */
   document: ApiResponse;
 }
 
+type ResourceOf<D> = D extends { response: { resource: infer R extends Resource } } ? R : never;
+
 /** What the handler of `D` returns; never when the operation only throws. */
-export type OperationResult<D extends OperationDefinition> = D extends { response: { kind: infer K extends keyof Results } } ? Results[K] : never;
+export type OperationResult<D extends OperationDefinition> = D extends { response: { kind: infer K extends keyof Results<Resource> } }
+  ? Results<ResourceOf<D>>[K]
+  : never;
 
 export interface OperationOptions {
   /**
@@ -162,38 +166,41 @@ const responseStack = (permission: Permission | null, options: OperationOptions)
   return stack;
 };
 
-/** The response of README §4 for a handler's result. */
+/** The response of README §4 for a handler's result, its records presented as the entry's resource. */
 const respond = (response: ResponseKind, result: unknown): ApiResponse => {
   switch (response.kind) {
-    case 'record':
-      return okResource(response.resource, result as Results['record']);
+    case 'record': {
+      const record = result as Results<Resource>['record'];
+      return okResource(response.resource, presenter(response.resource)(record));
+    }
     case 'created': {
-      const { record, replayed } = result as Results['created'];
-      return createdResource(response.resource, record, response.location.replace('{id}', record.id), replayed);
+      const { record, replayed } = result as Results<Resource>['created'];
+      return createdResource(response.resource, presenter(response.resource)(record), response.location.replace('{id}', record.id), replayed);
     }
     case 'page': {
-      const { records, total, nextCursor } = result as Results['page'];
-      return ok({ [`${response.resource}s`]: records, total, next_cursor: nextCursor });
+      const { items, total, nextCursor } = result as Results<Resource>['page'];
+      return ok({ [`${response.resource}s`]: items.map(presenter(response.resource)), total, next_cursor: nextCursor });
     }
     case 'list':
-      return ok({ [`${response.resource}s`]: result });
+      return ok({ [`${response.resource}s`]: (result as Results<Resource>['list']).map(presenter(response.resource)) });
     case 'deleted':
-      return ok({ deleted: result });
+      return ok({ deleted: (result as Results<Resource>['deleted']).id });
     case 'deletedPage': {
-      const { entries, nextCursor } = result as Results['deletedPage'];
+      const { items, nextCursor } = result as Results<Resource>['deletedPage'];
+      const present = presenter(response.resource);
       return ok({
-        [`deleted_${response.resource}s`]: entries.map(({ record, ...deleted }) => ({ [response.resource]: record, ...deleted })),
+        [`deleted_${response.resource}s`]: items.map(({ record, ...deleted }) => ({ [response.resource]: present(record), ...deleted })),
         next_cursor: nextCursor,
       });
     }
     case 'restored': {
-      const { record, unrestored, replayed } = result as Results['restored'];
-      return restoredResource(response.resource, record, unrestored, replayed);
+      const { record, unrestored, replayed } = result as Results<Resource>['restored'];
+      return restoredResource(response.resource, presenter(response.resource)(record), unrestored, replayed);
     }
     case 'health':
-      return ok(result as Results['health']);
+      return ok(result as Results<Resource>['health']);
     case 'document':
-      return result as Results['document'];
+      return result as Results<Resource>['document'];
   }
 };
 
@@ -235,7 +242,7 @@ export const operation = <D extends OperationDefinition>(
       // Every idempotent operation needs a token, so a key always comes with a caller.
       idempotency: key === undefined || caller === undefined ? undefined : { caller, key },
     } as OperationInput<D>;
-    // Lets lib/data's audit lines say who wrote what.
+    // Lets the audit lines say who wrote what.
     const result = await withinRequest({ request_id: input.requestId, sub: caller }, () => Promise.resolve(run(input)));
     if (definition.response === undefined) throw new TypeError('An operation without a response kind must throw, and this one returned.');
     return respond(definition.response, result);

@@ -20,6 +20,7 @@
  */
 import type * as z from 'zod/mini';
 import type { Permission } from '../auth/permissions';
+import type { RecordKindName } from '../domain/records';
 import {
   ACTOR_READ_ONLY,
   actorCreateBody,
@@ -37,7 +38,7 @@ import {
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** The kinds of record the API serves; a list of them is keyed by the plural (`actors`). */
-export type Resource = 'actor' | 'movie';
+export type Resource = RecordKindName;
 
 /**
  * What a successful call answers (README §4). operation() builds the response

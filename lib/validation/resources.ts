@@ -1,7 +1,9 @@
 /**
- * The records the API returns, as zod schemas: they exist for the OpenAPI
- * document (lib/http/openapi.ts) and, through it, the contract tests. No
- * handler imports this module, so none of it reaches a function bundle.
+ * The records the API returns, as zod schemas: the OpenAPI document
+ * (lib/http/openapi.ts) and, through it, the contract tests are made of
+ * them, and lib/http/present.ts takes its types from them. That import is of
+ * types only and no handler imports this module, so none of it reaches a
+ * function bundle.
  */
 import * as z from 'zod/mini';
 import { ULID } from './schemas';
