@@ -17,7 +17,7 @@
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreBusyError } from '../domain/errors';
 import { logger } from '../log';
-import { counterKey } from './records';
+import { counterUpdate } from './records';
 import { store, type RecordKind } from './store';
 import { MAX_ATTEMPTS, pause } from './transact';
 
@@ -105,15 +105,7 @@ const countOnce = async (chunk: CountedEvent[], now: number): Promise<void> => {
       await store().db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: table,
-                Key: counterKey({ key: kind }),
-                UpdateExpression: 'ADD #total :delta',
-                ExpressionAttributeNames: { '#total': 'total' },
-                ExpressionAttributeValues: { ':delta': netDelta(pending) },
-              },
-            },
+            { Update: counterUpdate(table, { key: kind }, netDelta(pending)) },
             ...pending.map((event) => ({
               Put: {
                 TableName: table,
