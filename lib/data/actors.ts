@@ -61,6 +61,9 @@ export const presentActor = (record: ActorRecord, today = todayUtc()): Actor => 
   version: record.version,
 });
 
+/** Actors as the API shows them, all aged on the same day (and without a clock read per actor: a list's cost). */
+export const presentActors = (records: readonly ActorRecord[], today = todayUtc()): Actor[] => records.map((record) => presentActor(record, today));
+
 const identityOf = (name: string): Identity => ({
   unique: comparableText(name),
   duplicateMessage: `An actor named "${name}" already exists.`,
