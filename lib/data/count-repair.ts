@@ -1,6 +1,6 @@
 /**
- * Setting `total` right by hand (README §10a, "Upgrading from the counter
- * shards", "Recounting total"): the one-off fold of the counter shards that
+ * Setting `total` right by hand (docs/deploying-and-operating.md#upgrading-from-the-counter-shards
+ * and docs/deploying-and-operating.md#recounting-total): the one-off fold of the counter shards that
  * versions before the stream consumer wrote, and a recount from the records.
  */
 import { BatchGetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

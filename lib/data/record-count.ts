@@ -1,6 +1,5 @@
 /**
- * `total`, kept from the tables' DynamoDB Streams (README §6a, "What `total`
- * is"). Creates and deletes write no counter: the stream consumer
+ * `total`, kept from the tables' DynamoDB Streams (docs/design-and-limits.md#what-total-is). Creates and deletes write no counter: the stream consumer
  * (functions/streams/count-records.ts on AWS, lib/dev/stream-poller.ts
  * locally) sees each record's INSERT and REMOVE and moves the kind's counter
  * item `<KIND>_COUNT` by their net sum.

@@ -148,7 +148,7 @@ export const readRecords = async <T extends StoredRecord>(
   return found;
 };
 
-/** How long one function instance reuses a `total` it read: it is eventually consistent anyway (README §6a). */
+/** How long one function instance reuses a `total` it read: it is eventually consistent anyway (docs/design-and-limits.md#what-total-is). */
 const TOTAL_CACHE_MS = 1000;
 const cachedTotals = new Map<string, { total: number; readAt: number }>();
 
@@ -194,7 +194,7 @@ export const claimPkOf = (kind: RecordKind, identity: Identity): string => ident
 /**
  * The identity a stored record holds: its claim where `unique_pk` says, or,
  * for a record of a version before `unique_pk`, the claim and search words
- * that version's rules keyed (`legacy`: README §5, "Validation and limits").
+ * that version's rules keyed (`legacy`: docs/endpoints.md#validation-and-limits).
  * Releasing a claim that is not there would fail its condition, which
  * transactWrite takes for a stale read and retries until it gives up.
  */

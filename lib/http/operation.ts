@@ -159,7 +159,7 @@ const responseStack = (permission: Permission | null, options: OperationOptions)
   return stack;
 };
 
-/** The response of README §4 for a handler's result. */
+/** The response of docs/endpoints.md#endpoints-with-examples for a handler's result. */
 const respond = (response: ResponseKind, result: unknown): ApiResponse => {
   switch (response.kind) {
     case 'record':

@@ -62,7 +62,7 @@ const BARS = {
   listCostRatio: 1.1,
   /** A plain page with `total` against the same page without it. */
   totalRatio: 1.2,
-  /** README "Lists, search and filters": read units one list request may spend. */
+  /** docs/endpoints.md#lists-search-and-filters: read units one list request may spend. */
   readBudget: 25,
   /**
    * Our reading of "stable memory": once warm, the RSS of the serverless-offline process grows by at most this
@@ -517,7 +517,7 @@ const readBudgetSection = (listCost: BenchResults['listCost']): string[] => {
     '',
     `The costliest requests we could craft, at ${bytes(listCost.large.actors)} actors, each \`limit=100\`: searches whose longest (lead) ` +
       'word starts thousands of words while another word matches nothing, the widest one-letter search, filters that match ' +
-      `nothing, and the largest plain page. Bar: each within the read budget of ${BARS.readBudget} RCU (README "Lists, search and filters").`,
+      `nothing, and the largest plain page. Bar: each within the read budget of ${BARS.readBudget} RCU (docs/endpoints.md#lists-search-and-filters).`,
     '',
     '| request | RCU | calls (items, RCU) | returned / next page | bar |',
     '| --- | ---: | --- | --- | --- |',

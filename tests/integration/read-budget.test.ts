@@ -1,5 +1,5 @@
 /**
- * The read budget of a list (README "Lists, search and filters"): whatever
+ * The read budget of a list (docs/endpoints.md#lists-search-and-filters): whatever
  * its query, one request reads at most 25 read units, as DynamoDB counts
  * them (ReturnConsumedCapacity on every call this process sends), and a
  * request that reaches the budget answers a short page with a cursor that
@@ -18,7 +18,7 @@ import { roleToken } from '../helpers/tokens';
 import { ulid } from 'ulid';
 import { withIndexLag } from '../helpers/index-lag';
 
-// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap).
 withIndexLag();
 
 /** The documented budget, written out: the test must not take it from the code it checks. */
