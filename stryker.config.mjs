@@ -1,5 +1,5 @@
 /**
- * Mutation testing of the pure core (`npm run test:mutation`, README §9):
+ * Mutation testing of the pure core (`npm run test:mutation`, docs/running-and-testing.md#testing-and-postman):
  * StrykerJS changes one operator, condition or literal at a time in the
  * files below and reruns the unit tests that cover it; a change no test
  * notices ("survived") points at a rule the tests do not pin down.

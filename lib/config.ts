@@ -136,7 +136,7 @@ export interface EdgeConfig {
 }
 
 /**
- * On a stage deployed behind the edge (README, "The edge"), the keys from
+ * On a stage deployed behind the edge (docs/deploying-and-operating.md#the-edge), the keys from
  * EDGE_ORIGIN_KEYS (comma-separated, like CURSOR_KEYS): CloudFront sends the
  * first, every one is accepted, so a key can be replaced without refusing
  * requests while the distribution is updated. Undefined, and nothing is

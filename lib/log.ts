@@ -4,7 +4,7 @@
  *
  * Hand-written rather than Powertools Logger and Metrics: Powertools (with
  * its commons) adds ~23 KB to every function bundle, which alone breaks the
- * bundle bar (README §6). What is logged: one line per request and one
+ * bundle bar (docs/design-and-limits.md#choices-where-the-spec-is-silent). What is logged: one line per request and one
  * audit line per committed write (lib/http/operation.ts, lib/data), a failed
  * request's error. Request bodies and headers are never logged, so tokens
  * cannot leak here.

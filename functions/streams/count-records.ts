@@ -2,7 +2,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { countStreamRecords } from '../../lib/data/record-count';
 
 /**
- * Keeps `total` from the tables' streams (README §6a). A throw makes Lambda
+ * Keeps `total` from the tables' streams (docs/design-and-limits.md#what-total-is). A throw makes Lambda
  * retry the batch (bisected, a bounded number of times, then to the dead-letter
  * queue); counting is exactly once however often a batch comes.
  */

@@ -1,4 +1,4 @@
-/** The Auth0 permissions of README §2 and the roles that bundle them. */
+/** The Auth0 permissions of README.md#roles-and-permissions and the roles that bundle them. */
 export const PERMISSIONS = [
   'get:actors',
   'post:actors',

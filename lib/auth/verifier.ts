@@ -42,7 +42,7 @@ const requiredClaims = ({ payload }: { payload: JwtPayload }): void => {
  * How long a fetched JWKS is used before it is fetched again. With the five
  * minutes a verified token is remembered (verified-tokens.ts), a key
  * withdrawn from the JWKS stops being accepted within ten minutes while the
- * tenant answers (README §6, "Signing-key rotation bound").
+ * tenant answers (docs/design-and-limits.md#choices-where-the-spec-is-silent, "Signing-key rotation bound").
  */
 export const JWKS_MAX_AGE_MS = 5 * 60 * 1000;
 

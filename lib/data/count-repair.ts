@@ -1,10 +1,10 @@
 /**
- * Setting `total` right by hand (README §10a, "Upgrading from the counter
- * shards", "Recounting total"): the one-off fold of the counter shards that
+ * Setting `total` right by hand (docs/deploying-and-operating.md#upgrading-from-the-counter-shards
+ * and docs/deploying-and-operating.md#recounting-total): the one-off fold of the counter shards that
  * versions before the stream consumer wrote, and a recount from the records.
  */
-import { BatchGetCommand, PutCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { counterKey } from './records';
+import { BatchGetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { counterItem, counterUpdate } from './records';
 import { store, type RecordKind } from './store';
 import { MAX_ATTEMPTS, pause } from './transact';
 
@@ -20,8 +20,8 @@ const SHARDS_PER_TRANSACTION = 99;
  * and deletes them, 99 at a time, each in one transaction with the ADD of its
  * values and each delete conditioned on the value read: a shard that changed
  * meanwhile (an old function still running) is read again, so nothing is
- * counted twice or lost. Idempotent: a second run finds no shard. Returns the
- * sum it moved.
+ * counted twice or lost. Idempotent: a second run finds no shard. Then puts
+ * the counter on the index. Returns the sum it moved.
  */
 export const foldShards = async (kind: RecordKind): Promise<number> => {
   let folded = 0;
@@ -35,15 +35,7 @@ export const foldShards = async (kind: RecordKind): Promise<number> => {
         await store().db.send(
           new TransactWriteCommand({
             TransactItems: [
-              {
-                Update: {
-                  TableName: kind.table,
-                  Key: counterKey(kind),
-                  UpdateExpression: 'ADD #total :sum',
-                  ExpressionAttributeNames: { '#total': 'total' },
-                  ExpressionAttributeValues: { ':sum': sum },
-                },
-              },
+              { Update: counterUpdate(kind.table, kind, sum) },
               ...shards.map((shard) => ({
                 Delete: {
                   TableName: kind.table,
@@ -65,7 +57,27 @@ export const foldShards = async (kind: RecordKind): Promise<number> => {
       }
     }
   }
+  await indexCounter(kind);
   return folded;
+};
+
+/**
+ * Puts the counter on gsi1 (records.ts) now rather than at the stream's next
+ * event: a stage upgraded from a version whose counter was off the index
+ * otherwise pays a GetItem on each first page until its next create or
+ * delete. Adds nothing; idempotent.
+ */
+const indexCounter = async (kind: RecordKind): Promise<void> => {
+  // The stream consumer's transactions hold the counter while they commit; a plain write meanwhile is refused, not queued.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await store().db.send(new UpdateCommand(counterUpdate(kind.table, kind, 0)));
+      return;
+    } catch (error) {
+      if ((error as { name?: unknown }).name !== 'TransactionConflictException' || attempt >= MAX_ATTEMPTS) throw error;
+      await pause(attempt);
+    }
+  }
 };
 
 const readShards = async (kind: RecordKind, keys: { pk: string }[]): Promise<{ pk: string; total: number }[]> => {
@@ -114,7 +126,7 @@ export const recount = async (kind: RecordKind): Promise<number> => {
   // The stream consumer's transactions hold the counter while they commit; a plain write meanwhile is refused, not queued.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await store().db.send(new PutCommand({ TableName: kind.table, Item: { ...counterKey(kind), total: count } }));
+      await store().db.send(new PutCommand({ TableName: kind.table, Item: counterItem(kind, count) }));
       return count;
     } catch (error) {
       if ((error as { name?: unknown }).name !== 'TransactionConflictException' || attempt >= MAX_ATTEMPTS) throw error;

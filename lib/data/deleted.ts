@@ -1,6 +1,6 @@
 /**
  * Soft delete: what a delete removed, kept for DELETED_TTL_SECONDS so that it
- * can be listed and restored (README §3 "Deleting is soft for 30 days").
+ * can be listed and restored (docs/endpoints.md#resources, "Deleting is soft for 30 days").
  *
  *   <KIND>_DELETED#<id>   the record as it was when deleted (`record`, its
  *                         links included), `deleted_at`, `deleted_by` (the

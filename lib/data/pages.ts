@@ -19,7 +19,18 @@ import type { RecordPage } from '../domain/records';
 import { MAX_WORD_BYTES, searchWords } from '../domain/text';
 import { ULID } from '../validation/schemas';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import { listPartition, MAX_WORD_ITEM_BYTES, readRecords, readTotal, recordKey, wordKey, wordPartition, type StoredRecord } from './records';
+import {
+  COUNTER_POSITION,
+  listPartition,
+  MAX_WORD_ITEM_BYTES,
+  readRecords,
+  readTotal,
+  recordKey,
+  rememberTotal,
+  wordKey,
+  wordPartition,
+  type StoredRecord,
+} from './records';
 import { store, type RecordKind } from './store';
 
 export interface PageRequest<T> {
@@ -45,6 +56,8 @@ export interface PageRequest<T> {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** `total` as the counter on the index said, when this page's query met it (a plain list's first page). */
+  counted?: number;
 }
 
 /** What selects a page of a list: the parameters every list has, and its filters. */
@@ -54,7 +67,12 @@ export interface ListQuery {
   q?: string | undefined;
 }
 
-/** One page of a list of `kind`, with its total: what GET /actors and GET /movies answer. */
+/**
+ * One page of a list of `kind`, with its total: what GET /actors and GET
+ * /movies answer. A first page reads `total` with its records (the counter
+ * sits in the list partition, records.ts); a later page reads the counter
+ * itself, unless this instance read it less than a second ago.
+ */
 export const readList = async <T extends StoredRecord>(
   kind: RecordKind,
   query: ListQuery,
@@ -62,11 +80,15 @@ export const readList = async <T extends StoredRecord>(
 ): Promise<RecordPage<T>> => {
   const search = query.q === undefined ? undefined : searchWords(query.q);
   const { limit, cursor, ...selection } = query;
-  const [page, total] = await Promise.all([
+  const wantsTotal = matches === undefined && search === undefined;
+  const [page, laterPageTotal] = await Promise.all([
     readPage<T>({ kind, limit, cursor, search, searchedText, matches, queryKey: JSON.stringify(selection) }),
-    matches === undefined && search === undefined ? readTotal(kind) : Promise.resolve(null),
+    wantsTotal && cursor !== undefined ? readTotal(kind) : undefined,
   ]);
-  return { ...page, total };
+  if (page.counted !== undefined) rememberTotal(kind, page.counted);
+  // A first page whose query did not meet the counter: none yet, or one an earlier version wrote off the index.
+  const total = wantsTotal ? (page.counted ?? laterPageTotal ?? (await readTotal(kind))) : null;
+  return { items: page.items, nextCursor: page.nextCursor, total };
 };
 
 /** Queries per request at most: besides the read budget, a bound on a request's round trips. */
@@ -84,8 +106,15 @@ const MAX_RECORD_BYTES = 5120;
 /** DynamoDB's unit of reading: an eventually consistent read of up to 4 KB costs half a read unit. */
 const READ_BLOCK_BYTES = 4096;
 
-/** Items of up to `itemBytes` that one eventually consistent Query can read for `units`: it rounds their sum up to 4 KB. */
-const queryItemsFor = (units: number, itemBytes: number): number => Math.floor((Math.floor(units * 2) * READ_BLOCK_BYTES) / itemBytes);
+/**
+ * Items of up to `itemBytes` that one eventually consistent Query can read
+ * for `units` besides `otherBytes` (the counter): it rounds their sum up to 4 KB.
+ */
+const queryItemsFor = (units: number, itemBytes: number, otherBytes = 0): number =>
+  Math.max(0, Math.floor((Math.floor(units * 2) * READ_BLOCK_BYTES - otherBytes) / itemBytes));
+
+/** The counter item on the index at most: its keys and `total`, well under 200 bytes. */
+const MAX_COUNTER_BYTES = 200;
 
 /** What an eventually consistent BatchGet charges per record at most: each item is rounded up to 4 KB on its own. */
 const RECORD_GET_UNITS = Math.ceil(MAX_RECORD_BYTES / READ_BLOCK_BYTES) / 2;
@@ -110,6 +139,7 @@ const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promis
   const budget: Budget = { left: READ_BUDGET_UNITS };
   let position = start;
   let exhausted = false;
+  let counted: number | undefined;
   for (let queries = 0; queries < MAX_QUERIES && entries.length <= request.limit && !exhausted; queries += 1) {
     const wanted = request.limit + 1 - entries.length;
     const batch =
@@ -119,6 +149,7 @@ const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promis
     // Out of budget: the page ends here, and the cursor resumes where it stopped.
     if (batch === undefined) break;
     entries.push(...batch.entries);
+    counted ??= batch.counted;
     position = batch.lastPosition ?? position;
     exhausted = batch.lastPosition === undefined;
   }
@@ -129,6 +160,7 @@ const readPage = async <T extends StoredRecord>(request: PageRequest<T>): Promis
   return {
     items: items.map((entry) => entry.record as T),
     nextCursor: more && resumeFrom !== undefined ? encodeCursor(resumeFrom, request.queryKey, request.kind.key) : null,
+    ...(counted === undefined ? {} : { counted }),
   };
 };
 
@@ -161,6 +193,8 @@ interface Batch {
   entries: Entry[];
   /** Where the next query continues from; undefined once the index has no more. */
   lastPosition: string | undefined;
+  /** The counter's `total`, when the query met it. */
+  counted?: number;
 }
 
 /** Undefined when the budget cannot pay for one more record. */
@@ -171,10 +205,12 @@ const listBatch = async <T extends StoredRecord>(
   budget: Budget,
 ): Promise<Batch | undefined> => {
   const { kind, matches } = request;
-  const affordable = queryItemsFor(budget.left, MAX_RECORD_BYTES);
+  // Newest first, the first query of a list meets the counter before any record: one more item, a few bytes.
+  const first = after === undefined;
+  const affordable = queryItemsFor(budget.left, MAX_RECORD_BYTES, first ? MAX_COUNTER_BYTES : 0);
   if (affordable < 1) return undefined;
   // One more than a page tells us whether another page exists; a filtered list reads in larger steps.
-  const limit = Math.min(affordable, matches === undefined ? wanted : 100);
+  const limit = Math.min(affordable, matches === undefined ? wanted : 100) + (first ? 1 : 0);
   const input: QueryCommandInput = {
     TableName: kind.table,
     IndexName: 'gsi1',
@@ -187,11 +223,15 @@ const listBatch = async <T extends StoredRecord>(
   };
   const result = await store().db.send(new QueryCommand(input));
   spend(budget, result.ConsumedCapacity?.CapacityUnits, Math.ceil((limit * MAX_RECORD_BYTES) / READ_BLOCK_BYTES) / 2);
-  const records = (result.Items ?? []) as T[];
+  const items = (result.Items ?? []) as (T & { gsi1sk?: string; total?: number })[];
+  const counter = items.find((item) => item.gsi1sk === COUNTER_POSITION);
+  const records = items.filter((item) => item !== counter);
   const lastKey = result.LastEvaluatedKey as { gsi1sk?: string } | undefined;
   return {
     entries: records.filter((record) => matches?.(record) ?? true).map((record) => ({ record, position: record.id })),
+    // Never the counter's: a first query asks for it and at least one record.
     lastPosition: lastKey?.gsi1sk,
+    ...(counter === undefined ? {} : { counted: counter.total ?? 0 }),
   };
 };
 

@@ -1,6 +1,5 @@
 /**
- * `total`, kept from the tables' DynamoDB Streams (README §6a, "What `total`
- * is"). Creates and deletes write no counter: the stream consumer
+ * `total`, kept from the tables' DynamoDB Streams (docs/design-and-limits.md#what-total-is). Creates and deletes write no counter: the stream consumer
  * (functions/streams/count-records.ts on AWS, lib/dev/stream-poller.ts
  * locally) sees each record's INSERT and REMOVE and moves the kind's counter
  * item `<KIND>_COUNT` by their net sum.
@@ -17,7 +16,7 @@
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreBusyError } from '../domain/errors';
 import { logger } from '../log';
-import { counterKey } from './records';
+import { counterUpdate } from './records';
 import { store, type RecordKind } from './store';
 import { MAX_ATTEMPTS, pause } from './transact';
 
@@ -105,15 +104,7 @@ const countOnce = async (chunk: CountedEvent[], now: number): Promise<void> => {
       await store().db.send(
         new TransactWriteCommand({
           TransactItems: [
-            {
-              Update: {
-                TableName: table,
-                Key: counterKey({ key: kind }),
-                UpdateExpression: 'ADD #total :delta',
-                ExpressionAttributeNames: { '#total': 'total' },
-                ExpressionAttributeValues: { ':delta': netDelta(pending) },
-              },
-            },
+            { Update: counterUpdate(table, { key: kind }, netDelta(pending)) },
             ...pending.map((event) => ({
               Put: {
                 TableName: table,

@@ -10,7 +10,11 @@
  *   <KIND>_UNIQUE_SHA256#<hash> the same, for a key too long for DynamoDB
  *   <KIND>_COUNT                `total`: the number of records, kept off the
  *                               request path from the table's stream
- *                               (record-count.ts)
+ *                               (record-count.ts); on gsi1 under
+ *                               gsi1pk=<KIND>, gsi1sk=~TOTAL, after every
+ *                               ULID, so the newest-first query of a first
+ *                               page reads it with the page, at no extra
+ *                               read unit
  *   SEEN#<eventID>              a stream event already counted (record-count.ts)
  *   <KIND>_WORD#<word>#<id>     one per distinct word of the name or title,
  *                               on gsi1 under gsi1pk=<KIND>_WORD,
@@ -71,7 +75,34 @@ export const wordKey = (kind: RecordKind, word: string, id: string) => ({ pk: `$
 /** The item holding `total`, the counter of versions before the shards, kept as it was. */
 export const counterKey = (kind: Pick<RecordKind, 'key'>) => ({ pk: `${kind.key}_COUNT` });
 
-export const listPartition = (kind: RecordKind) => kind.key;
+export const listPartition = (kind: Pick<RecordKind, 'key'>) => kind.key;
+
+/**
+ * The counter's place in the list partition: '~' sorts after every ULID
+ * character, so a newest-first query meets the counter before any record.
+ */
+export const COUNTER_POSITION = '~TOTAL';
+
+/**
+ * The transaction item that moves a counter by `delta`: every write of it
+ * (stream consumer, shard fold) also sets its place on gsi1, so a counter an
+ * earlier version wrote off the index joins it at its first change.
+ */
+export const counterUpdate = (table: string, kind: Pick<RecordKind, 'key'>, delta: number) => ({
+  TableName: table,
+  Key: counterKey(kind),
+  UpdateExpression: 'ADD #total :delta SET gsi1pk = :partition, gsi1sk = :position',
+  ExpressionAttributeNames: { '#total': 'total' },
+  ExpressionAttributeValues: { ':delta': delta, ':partition': listPartition(kind), ':position': COUNTER_POSITION },
+});
+
+/** The whole counter item holding `total` (a recount writes it so). */
+export const counterItem = (kind: Pick<RecordKind, 'key'>, total: number) => ({
+  ...counterKey(kind),
+  gsi1pk: listPartition(kind),
+  gsi1sk: COUNTER_POSITION,
+  total,
+});
 export const wordPartition = (kind: RecordKind) => `${kind.key}_WORD`;
 
 /** The record with this id, or undefined. */
@@ -117,25 +148,32 @@ export const readRecords = async <T extends StoredRecord>(
   return found;
 };
 
-/** How long one function instance reuses a `total` it read: it is eventually consistent anyway (README §6a). */
+/** How long one function instance reuses a `total` it read: it is eventually consistent anyway (docs/design-and-limits.md#what-total-is). */
 const TOTAL_CACHE_MS = 1000;
 const cachedTotals = new Map<string, { total: number; readAt: number }>();
+
+const totalCacheKey = (kind: RecordKind) => `${kind.table}|${kind.key}`;
+
+/** Keeps a `total` just read with a first page, so the pages after it within TOTAL_CACHE_MS read none. */
+export const rememberTotal = (kind: RecordKind, total: number): void => {
+  cachedTotals.set(totalCacheKey(kind), { total, readAt: Date.now() });
+};
 
 /**
  * The number of records of a kind, as the stream consumer has counted it
  * (record-count.ts): one eventually consistent GetItem, reused for at most
- * TOTAL_CACHE_MS.
+ * TOTAL_CACHE_MS. A first page needs none: its query reads the counter
+ * (pages.ts); this serves the pages after it, and a counter not yet on the
+ * index.
  */
 export const readTotal = async (kind: RecordKind): Promise<number> => {
-  const cacheKey = `${kind.table}|${kind.key}`;
-  const cached = cachedTotals.get(cacheKey);
-  const now = Date.now();
-  if (cached !== undefined && now - cached.readAt < TOTAL_CACHE_MS) return cached.total;
+  const cached = cachedTotals.get(totalCacheKey(kind));
+  if (cached !== undefined && Date.now() - cached.readAt < TOTAL_CACHE_MS) return cached.total;
   const result = await store().db.send(
     new GetCommand({ TableName: kind.table, Key: counterKey(kind), ProjectionExpression: '#total', ExpressionAttributeNames: { '#total': 'total' } }),
   );
   const total = (result.Item?.total as number | undefined) ?? 0;
-  cachedTotals.set(cacheKey, { total, readAt: now });
+  rememberTotal(kind, total);
   return total;
 };
 
@@ -156,7 +194,7 @@ export const claimPkOf = (kind: RecordKind, identity: Identity): string => ident
 /**
  * The identity a stored record holds: its claim where `unique_pk` says, or,
  * for a record of a version before `unique_pk`, the claim and search words
- * that version's rules keyed (`legacy`: README §5, "Validation and limits").
+ * that version's rules keyed (`legacy`: docs/endpoints.md#validation-and-limits).
  * Releasing a claim that is not there would fail its condition, which
  * transactWrite takes for a stale read and retries until it gives up.
  */

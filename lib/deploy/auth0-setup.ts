@@ -2,7 +2,7 @@
  * npm run auth0:setup [-- --dry-run] [--audience <identifier>] [--name <API name>]
  *
  * Creates or updates, idempotently, what Ensemble needs in an Auth0 tenant
- * (README §2), through the official `auth0` SDK's ManagementClient:
+ * (README.md#roles-and-permissions), through the official `auth0` SDK's ManagementClient:
  *   - the API (resource server) whose identifier is API_AUDIENCE: RS256, RBAC
  *     on (`enforce_policies`), permissions in the access token
  *     (`token_dialect: access_token_authz`), access tokens valid an hour
@@ -66,7 +66,7 @@ export const API_SETTINGS = {
 /**
  * How long an access token for the API is valid, unless `--token-lifetime` says otherwise. A token keeps the
  * permissions it was issued with until it expires, so this bounds how long a removed role still works
- * (README, "Provisioning Auth0 with a script"). Auth0's own default is a day.
+ * (docs/running-and-testing.md#provisioning-auth0-with-a-script). Auth0's own default is a day.
  */
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
 /** A minute at least (shorter only multiplies token requests); a day at most (Auth0's default, the bound this setting exists to lower). */

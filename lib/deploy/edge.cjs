@@ -1,7 +1,8 @@
 'use strict';
 /**
  * A local Serverless plugin: what stands between a client and the functions
- * (README §10, "Throttles" and "The edge").
+ * (docs/deploying-and-operating.md#throttles and
+ * docs/deploying-and-operating.md#the-edge).
  *
  * Per-route throttles. `custom.routeThrottles` in serverless.yml is the one
  * table: a row per route key, written into the HTTP API stage's
@@ -52,7 +53,7 @@ const edgeSettingsFor = (stage, region, env = process.env) => {
     return {
       problem:
         `EDGE_ORIGIN_KEYS to this stage's edge keys (comma-separated, the one CloudFront sends first, each at least ` +
-        `${MIN_EDGE_KEY_LENGTH} characters; see the README, "The edge"), or EDGE=off to deploy without the edge.`,
+        `${MIN_EDGE_KEY_LENGTH} characters; see docs/deploying-and-operating.md#the-edge), or EDGE=off to deploy without the edge.`,
     };
   }
   const webAclArn = (env.EDGE_WEB_ACL_ARN ?? '').trim() || undefined;
@@ -63,7 +64,7 @@ const edgeSettingsFor = (stage, region, env = process.env) => {
     return {
       problem:
         `EDGE_WEB_ACL_ARN: a CloudFront web ACL can only be created in us-east-1, and this stage deploys to ${region}. ` +
-        'Deploy a stage with the edge in us-east-1 and use its EdgeWebAclArn output (README, "The edge"), or EDGE=off.',
+        'Deploy a stage with the edge in us-east-1 and use its EdgeWebAclArn output (docs/deploying-and-operating.md#the-edge), or EDGE=off.',
     };
   }
   return { enabled: true, originKeys, webAclArn };
@@ -94,7 +95,7 @@ const webAcl = (stackName, perAddress) => ({
     Name: `${stackName}-edge`,
     Scope: 'CLOUDFRONT',
     // WAF allows no quotes or brackets here.
-    Description: `Per-address rate limits in front of ${stackName}, see the README, The edge`,
+    Description: `Per-address rate limits in front of ${stackName}, see docs/deploying-and-operating.md#the-edge`,
     DefaultAction: { Allow: {} },
     // WAF cannot add a request id, nor a Retry-After (it prefixes every header it adds with x-amzn-waf-).
     CustomResponseBodies: {
@@ -127,7 +128,7 @@ const edgeResources = ({ stackName, webAclArn, originKey, perAddress }) => {
         Comment: `${stackName}: the HTTP API behind WAF`,
         HttpVersion: 'http2and3',
         IPV6Enabled: true,
-        // North America and Europe only: the cheapest class (README, "The edge").
+        // North America and Europe only: the cheapest class (docs/deploying-and-operating.md#the-edge).
         PriceClass: 'PriceClass_100',
         WebACLId: webAclArn ?? { 'Fn::GetAtt': ['EdgeWebAcl', 'Arn'] },
         Origins: [

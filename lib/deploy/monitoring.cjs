@@ -3,7 +3,7 @@
  * A local Serverless plugin: the alarms serverless-plugin-aws-alerts cannot
  * express (it alarms per function only), the alarm topic they all notify, and
  * one dashboard for the API, the functions and the tables. Only monitored
- * stages get them (lib/deploy/operations.cjs). README §10a "Operating a stage"
+ * stages get them (lib/deploy/operations.cjs). docs/deploying-and-operating.md#operating-a-stage
  * has what each alarm means and what to check first.
  *
  * It also removes the shared role `IamRoleLambdaExecution` that Serverless
@@ -78,7 +78,7 @@ class Monitoring {
 
 const alarmDefaults = (name, description) => ({
   AlarmName: name,
-  AlarmDescription: `${description} Runbook: README, "Operating a stage".`,
+  AlarmDescription: `${description} Runbook: docs/deploying-and-operating.md#operating-a-stage.`,
   ActionsEnabled: true,
   AlarmActions: [{ Ref: 'AlarmTopic' }],
   OKActions: [{ Ref: 'AlarmTopic' }],

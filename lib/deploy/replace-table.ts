@@ -1,7 +1,7 @@
 /**
  * `npm run tables:replace -- <source> <target> [--yes]`: makes the target
  * table's items equal to the source table's, for bringing a point-in-time
- * restore back into the tables the stack owns (README §10a). Every source item
+ * restore back into the tables the stack owns (docs/deploying-and-operating.md#operating-a-stage). Every source item
  * is written to the target; every target item whose key the source lacks is
  * deleted. Without `--yes` it only counts what it would do.
  *

@@ -24,7 +24,7 @@ class RequireAuth0 {
       if (cursorKeys === '' || cursorKeys.split(',').some((key) => key.trim().length < MIN_CURSOR_KEY_LENGTH)) {
         throw new serverless.classes.Error(
           `Refusing to package or deploy: set CURSOR_KEYS to this stage's list-cursor keys (comma-separated, ` +
-            `the signing key first, each at least ${MIN_CURSOR_KEY_LENGTH} characters; see the README, "Cursor keys").`,
+            `the signing key first, each at least ${MIN_CURSOR_KEY_LENGTH} characters; see docs/deploying-and-operating.md#cursor-keys).`,
         );
       }
     };

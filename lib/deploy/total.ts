@@ -1,6 +1,6 @@
 /**
  * `npm run total:fold -- --stage <stage>` and `npm run total:recount -- --stage <stage>`
- * (README §10a): set a stage's `total` right by hand, on the stage's tables
+ * (docs/deploying-and-operating.md#operating-a-stage): set a stage's `total` right by hand, on the stage's tables
  * (`ensemble-<stage>-actors`, `-movies`) in AWS_REGION with the shell's AWS
  * credentials, or on DynamoDB Local with DYNAMODB_ENDPOINT.
  *

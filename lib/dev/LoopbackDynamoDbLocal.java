@@ -1,5 +1,5 @@
 /*
- * DynamoDB Local on loopback only (README "Running locally"). Its own main
+ * DynamoDB Local on loopback only (docs/running-and-testing.md#running-locally). Its own main
  * builds a Jetty server for a port alone, which listens on every interface,
  * and it has no option or system property for the address. This starts it
  * the same way from the same arguments, but sets the address of its

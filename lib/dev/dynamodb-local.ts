@@ -32,7 +32,7 @@ const jarFolder = (): string => {
 /**
  * The java command line: DynamoDB Local through LoopbackDynamoDbLocal.java,
  * which binds it to 127.0.0.1 (the jar alone listens on every interface and
- * has no setting for it; README "Running locally"), without telemetry.
+ * has no setting for it; docs/running-and-testing.md#running-locally), without telemetry.
  */
 const javaArgs = (port: number, path: string | null): string[] => {
   const folder = jarFolder();

@@ -24,7 +24,8 @@
  *     the URL): hapi sends an empty 400; here it is API Gateway's own JSON
  *     400, `{"message":"Bad Request"}`.
  *
- * What it cannot undo is listed in the README ("Where the local stack differs").
+ * What it cannot undo is listed in
+ * docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap.
  */
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -132,7 +132,7 @@ try {
     const seeded = await quietly(seedDemoData);
     console.log(`New database: added ${seeded.actors} demo actors and ${seeded.movies} demo movies.`);
   } else {
-    // A database from a version with counter shards keeps its count (README §10a, "Upgrading from the counter shards").
+    // A database from a version with counter shards keeps its count (docs/deploying-and-operating.md#upgrading-from-the-counter-shards).
     for (const kind of [store().actors, store().movies]) await foldShards(kind);
   }
   console.log(`DynamoDB Local: ${database.endpoint} (${values['in-memory'] ? 'in memory' : 'data in .local/dynamodb'})`);

@@ -1,7 +1,7 @@
 /**
  * The limits of the casting agency's records, in one place: the validation
  * schemas, the data layer and the OpenAPI document all read them from here.
- * README "Validation and limits" explains each to clients.
+ * docs/endpoints.md#validation-and-limits explains each to clients.
  */
 
 /** Characters (code points) of an actor's name and a movie's title. */

@@ -1,7 +1,6 @@
 /**
  * The middy middleware that refuses requests which did not come through the
- * stage's CloudFront distribution, on stages deployed behind it (README,
- * "The edge"): CloudFront adds a secret header on its way to the HTTP API, so
+ * stage's CloudFront distribution, on stages deployed behind it (docs/deploying-and-operating.md#the-edge): CloudFront adds a secret header on its way to the HTTP API, so
  * a request sent straight to the `execute-api` URL lacks it, and would
  * otherwise skip WAF's per-address limits. It is a 403 in the error format,
  * answered before the token is even looked at.

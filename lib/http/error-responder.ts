@@ -1,5 +1,5 @@
 /**
- * The onError middleware: every failure leaves as README §5 JSON, with the
+ * The onError middleware: every failure leaves as docs/endpoints.md#errors JSON, with the
  * status lib/http/error-mapping.ts gives it. A 5xx is logged with its cause;
  * a 401 with the verifier's reason, cut short (never the token).
  */

@@ -1,6 +1,6 @@
 /**
  * Every error a client can see, by status. The error responder turns any
- * thrown HttpError into the JSON body of README §5; domain errors get their
+ * thrown HttpError into the JSON body of docs/endpoints.md#errors; domain errors get their
  * status in lib/http/error-mapping.ts; anything else becomes a 500 whose
  * details stay in the logs.
  */

@@ -54,7 +54,7 @@ const list = (resource: Resource) => ({ type: 'array', items: ref('schemas', SCH
 const oneRecord = (resource: Resource) => json(envelope({ [resource]: ref('schemas', SCHEMA_NAMES[resource]) }));
 const DOCUMENT_HEADERS = { ETag: ref('headers', 'DocumentETag'), 'Cache-Control': ref('headers', 'DocumentCacheControl') };
 
-/** The response of README §4 that the route's response kind names. */
+/** The response of docs/endpoints.md#endpoints-with-examples that the route's response kind names. */
 const successResponse = (route: RouteDefinition, docs: RouteDocsFields) => {
   const { response } = route;
   switch (response.kind) {

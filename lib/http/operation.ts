@@ -166,7 +166,7 @@ const responseStack = (permission: Permission | null, options: OperationOptions)
   return stack;
 };
 
-/** The response of README §4 for a handler's result, its records presented as the entry's resource. */
+/** The response of docs/endpoints.md#endpoints-with-examples for a handler's result, its records presented as the entry's resource. */
 const respond = (response: ResponseKind, result: unknown): ApiResponse => {
   switch (response.kind) {
     case 'record': {

@@ -1,6 +1,6 @@
 /**
  * Turns raw request parts into typed input, or into the 400/413/415/422
- * errors of README §5 with one `details` entry per offending field.
+ * errors of docs/endpoints.md#errors with one `details` entry per offending field.
  */
 import type * as z from 'zod/mini';
 import {

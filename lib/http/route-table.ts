@@ -41,7 +41,7 @@ export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type Resource = RecordKindName;
 
 /**
- * What a successful call answers (README §4). operation() builds the response
+ * What a successful call answers (docs/endpoints.md#endpoints-with-examples). operation() builds the response
  * from what the handler returns; the OpenAPI document describes it.
  */
 export type ResponseKind =
@@ -77,7 +77,7 @@ export type ResponseKind =
    */
   | { kind: 'document'; mediaType: 'application/json' | 'text/html' };
 
-/** The error statuses of README §5. */
+/** The error statuses of docs/endpoints.md#errors. */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 422 | 500 | 503;
 
 /** What operation() needs to run a handler: its permission and how to read the request. */

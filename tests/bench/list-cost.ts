@@ -6,9 +6,9 @@
  * data layer: the real createActor runs in capture mode, which stops each
  * transaction before it leaves and keeps its items; the Puts are then written
  * with BatchWriteItem and the counter (which the stream consumer keeps on a
- * stage) moved once by their number.
+ * stage) moved once by their number, with the consumer's own update.
  */
-import { DynamoDBDocumentClient, BatchWriteCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, BatchWriteCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { actorInput } from './names';
 import { httpEvent, lambdaContext, type DbCall, type Instrumented } from './instrument';
@@ -39,7 +39,7 @@ export const seedActors = async (
   } finally {
     instrumented.mode.capture = false;
   }
-  const { counterKey } = await import('../../lib/data/records');
+  const { counterUpdate } = await import('../../lib/data/records');
   const { store } = await import('../../lib/data/store');
   const puts: Item[] = [];
   for (const input of instrumented.seen.captured) {
@@ -52,15 +52,7 @@ export const seedActors = async (
   }
   const documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   await batchWrite(documents, table, puts);
-  await documents.send(
-    new UpdateCommand({
-      TableName: table,
-      Key: counterKey(store().actors),
-      UpdateExpression: 'ADD #total :count',
-      ExpressionAttributeNames: { '#total': 'total' },
-      ExpressionAttributeValues: { ':count': to - from },
-    }),
-  );
+  await documents.send(new UpdateCommand(counterUpdate(table, store().actors, to - from)));
   instrumented.reset();
   const ids = puts.filter((item) => String(item.pk).startsWith('ACTOR#')).map((item) => String(item.id));
   if (ids.length !== to - from) throw new Error(`capture: ${ids.length} records for ${to - from} actors`);
@@ -88,9 +80,14 @@ export interface PageCost {
   label: string;
   query: Record<string, string>;
   capacity: number;
-  /** What the page itself read: Queries of the list or word partition and BatchGets of records (the read budget's reads). */
+  /**
+   * What the page itself costs: for a plain list, a Query of the same records
+   * (newest first, one more than the page) with the counter left out, sent
+   * separately; otherwise the request's Queries and BatchGets (the read
+   * budget's reads).
+   */
   pageCapacity: number;
-  /** Everything else the request read: `total`, whatever readTotal reads. */
+  /** The rest: what `total` added to the request. */
   totalCapacity: number;
   calls: DbCall[];
   returned: number;
@@ -117,8 +114,9 @@ export const pageCost = async (instrumented: Instrumented, token: string, label:
     // Then the page cost would have to be computed from item sizes by DynamoDB's rules instead; not needed with DynamoDB Local 2.x.
     throw new Error(`${label}: DynamoDB did not report ConsumedCapacity for ${unreported.map((call) => call.command).join(', ') || 'any call'}.`);
   }
+  const plain = Object.keys(query).every((name) => name === 'limit');
   const pageCalls = calls.filter((call) => call.command.startsWith('BatchGet') || call.partition === 'ACTOR' || call.partition === 'ACTOR_WORD');
-  const pageCapacity = pageCalls.reduce((sum, call) => sum + call.capacity, 0);
+  const pageCapacity = plain ? await recordsAloneCapacity(Number(query.limit)) : pageCalls.reduce((sum, call) => sum + call.capacity, 0);
   const capacity = calls.reduce((sum, call) => sum + call.capacity, 0);
   return {
     label,
@@ -132,4 +130,27 @@ export const pageCost = async (instrumented: Instrumented, token: string, label:
     total: body.total,
     names: body.actors.map((actor) => actor.name),
   };
+};
+
+/**
+ * The read units of a plain first page without `total`: the newest `limit` + 1
+ * records (one more tells whether a next page exists) by the same index, the
+ * counter kept out by the key condition ('~' sorts after every record id).
+ */
+const recordsAloneCapacity = async (limit: number): Promise<number> => {
+  const { store } = await import('../../lib/data/store');
+  const result = await store().db.send(
+    new QueryCommand({
+      TableName: store().actors.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition AND gsi1sk < :afterRecords',
+      ExpressionAttributeValues: { ':partition': 'ACTOR', ':afterRecords': '~' },
+      ScanIndexForward: false,
+      Limit: limit + 1,
+      ReturnConsumedCapacity: 'TOTAL',
+    }),
+  );
+  const units = result.ConsumedCapacity?.CapacityUnits;
+  if (units === undefined) throw new Error('DynamoDB did not report ConsumedCapacity for the page-alone Query.');
+  return units;
 };

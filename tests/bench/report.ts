@@ -62,7 +62,7 @@ const BARS = {
   listCostRatio: 1.1,
   /** A plain page with `total` against the same page without it. */
   totalRatio: 1.2,
-  /** README "Lists, search and filters": read units one list request may spend. */
+  /** docs/endpoints.md#lists-search-and-filters: read units one list request may spend. */
   readBudget: 25,
   /**
    * Our reading of "stable memory": once warm, the RSS of the serverless-offline process grows by at most this
@@ -316,10 +316,9 @@ export const renderReport = (results: BenchResults): string => {
     '',
     `The table is seeded with exactly the items the data layer writes: the real \`createActor\` runs in a capture mode in which ` +
       'the middleware stops its transaction before it leaves and keeps its items (the record with `gsi1pk`/`gsi1sk`, the ' +
-      '`ACTOR_UNIQUE#` claim, one `ACTOR_WORD#` item per search word, one `ACTOR_COUNT#<shard>` update); the Puts go in with ' +
-      'BatchWriteItem and every counter shard is updated once, by what the captured creates added to it (0 for a ' +
-      'shard none picked). So at both sizes the `total` read adds up every shard, as it does on any table past a few thousand ' +
-      `writes: its cost is the most it can be, and the same at both sizes. First ${bytes(small.actors)} actors (${bytes(results.listCost.seeded.smallItems)} items), ` +
+      '`ACTOR_UNIQUE#` claim, one `ACTOR_WORD#` item per search word); the Puts go in with BatchWriteItem, and the counter ' +
+      '`ACTOR_COUNT` is moved once by their number with the stream consumer\'s own update (which also keeps it on the list ' +
+      `index, where a first page reads it). First ${bytes(small.actors)} actors (${bytes(results.listCost.seeded.smallItems)} items), ` +
       `measured; then ${bytes(large.actors - small.actors)} more in the same table (${bytes(results.listCost.seeded.largeItems)} items in all), measured again.`,
     '',
     `Names are realistic and unique: first name, middle initial and surname ("Samuel L. Jackson") from ` +
@@ -343,7 +342,7 @@ export const renderReport = (results: BenchResults): string => {
     '',
     `Calls at ${bytes(small.actors)}: ${costRows.map((row) => `${row.label}: ${calls(row.small)}`).join('; ')}.`,
     '',
-    ...(counterRow === undefined ? [] : counterSplit(counterRow.large)),
+    ...(counterRow === undefined ? [] : counterSplit(counterRow.large, calls(counterRow.large))),
     ...readBudgetSection(results.listCost),
   );
 
@@ -432,18 +431,14 @@ const sameAsBuiltText = (same: Record<string, boolean>): string => {
 
 const signedPercent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(1)}%`;
 
-/** What `total` costs inside a plain list page: the shard Query, against the single counter item it replaced. */
-const counterSplit = (page: PageCost): string[] => {
-  const shards = page.calls.filter((call) => call.partition === 'ACTOR_COUNT');
-  const shardCapacity = shards.reduce((sum, call) => sum + call.capacity, 0);
-  const rest = page.capacity - shardCapacity;
-  return [
-    `Of a plain list page, the \`total\` read is the Query of the counter shards (${shards.map((call) => `${call.items} items, ${call.capacity} RCU`).join(', ')}). ` +
-      `Before the counter was sharded, \`total\` was one GetItem of a single counter item (still read, for stages upgraded from then; ` +
-      `0.5 RCU, above): a plain page cost ${rest} RCU then and ${page.capacity} RCU now. The shards buy concurrent creates and deletes (part 6).`,
-    '',
-  ];
-};
+/** How a plain first page reads `total`: the counter item comes with the page's own Query. */
+const counterSplit = (page: PageCost, calls: string): string[] => [
+  `A plain first page reads \`total\` from the counter item \`ACTOR_COUNT\`, which sits in the list partition of index gsi1 after every ` +
+    `record id, so the page's newest-first Query meets it first: ${calls} here, against ${page.pageCapacity} RCU for the same ` +
+    'records queried without it. A later page (with a cursor) reads the counter with a GetItem (0.5 RCU) unless its function ' +
+    'instance read it less than a second before.',
+  '',
+];
 
 const scalingRows = (scenario: ScalingScenario): string[] =>
   scenario.runs.map(({ writers, operation, baseline }) => {
@@ -464,12 +459,12 @@ const writeScalingSection = (scaling: WriteScalingResults | undefined, failure: 
       'reach it through the contention emulation of `tests/helpers/fault-proxy.ts`: a TransactWriteItems holds its keys while in ' +
       `flight and ${scaling.commitLatencyMs} ms after committing; one that touches a held key is cancelled with \`TransactionConflict\`, ` +
       'and the data layer retries it from a fresh read. Each operation runs beside a baseline at the same concurrency through the ' +
-      'same proxy: the same consistent reads, then a transaction of the same number of items and the same shape (conditional Puts, an ' +
-      'ADD, index attributes) on keys no other writer touches. Operation and baseline take turns in four rounds, so the machine\'s ' +
+      'same proxy: the same consistent reads, then a transaction of the same number of items and the same shape (conditional Puts, ' +
+      'index attributes) on keys no other writer touches. Operation and baseline take turns in four rounds, so the machine\'s ' +
       'busy moments fall on both. Its ratio to the baseline is what sharing items costs; conflicts are cancelled transactions counted ' +
       'by the proxy.',
     '',
-    `Scenarios: **create actor** (three-word names: ${scaling.scenarios[0]?.items ?? '?'} items: record, name claim, counter shard, ` +
+    `Scenarios: **create actor** (three-word names: ${scaling.scenarios[0]?.items ?? '?'} items: record, name claim, ` +
       'three search words), **delete actor** (one read, the same items removed), **cast change on distinct movies** (`PUT ' +
       '/movies/{id}/actors/{actor_id}`, every writer on its own movie and actor: two reads, two items).',
     '',
@@ -478,8 +473,8 @@ const writeScalingSection = (scaling: WriteScalingResults | undefined, failure: 
     ...scaling.scenarios.flatMap(scalingRows),
     '',
     'Absolute rates are DynamoDB Local\'s on this machine (it serialises transactions, so rates flatten as writers grow); on AWS ' +
-      'transactions on distinct items run in parallel. The conflict rate is the figure that carries over: with N counter shards and ' +
-      'W writers in flight, a create meets another on its shard about (W − 1) / N of the time.',
+      'transactions on distinct items run in parallel. The conflict rate is the figure that carries over: creates and deletes ' +
+      'share no item (the count follows from the stream, off the request path), so two meet only on the same name.',
     '',
   ];
 };
@@ -522,7 +517,7 @@ const readBudgetSection = (listCost: BenchResults['listCost']): string[] => {
     '',
     `The costliest requests we could craft, at ${bytes(listCost.large.actors)} actors, each \`limit=100\`: searches whose longest (lead) ` +
       'word starts thousands of words while another word matches nothing, the widest one-letter search, filters that match ' +
-      `nothing, and the largest plain page. Bar: each within the read budget of ${BARS.readBudget} RCU (README "Lists, search and filters").`,
+      `nothing, and the largest plain page. Bar: each within the read budget of ${BARS.readBudget} RCU (docs/endpoints.md#lists-search-and-filters).`,
     '',
     '| request | RCU | calls (items, RCU) | returned / next page | bar |',
     '| --- | ---: | --- | --- | --- |',

@@ -19,7 +19,7 @@
  *
  * Every /api/v2 call needs a bearer token this stand-in issued, carrying the
  * Management API scope Auth0 requires for that endpoint (403
- * `insufficient_scope` otherwise), so the scopes the README tells users to
+ * `insufficient_scope` otherwise), so the scopes docs/running-and-testing.md tells users to
  * grant are checked too. Anything else answers 501 and is recorded in
  * `unhandled`, so a new SDK call the stand-in does not know fails the tests
  * loudly instead of passing by accident.

@@ -8,7 +8,7 @@
  *
  * A path no template matches must be a 404, and a matched path with a method
  * the document does not list a 405; both are checked against the document's
- * NotFound and MethodNotAllowed responses (the README §5 error body).
+ * NotFound and MethodNotAllowed responses (the docs/endpoints.md#errors error body).
  */
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';

@@ -51,7 +51,7 @@ export const movieNow = async (token: string, id: string): Promise<any> => {
 
 /**
  * The `total` of the unfiltered list of actors or movies once it has settled
- * (it follows writes through the stream, README §6a): read until it equals
+ * (it follows writes through the stream, docs/design-and-limits.md#what-total-is): read until it equals
  * the number of records the table holds now, or the bound passes. The
  * caller's expect judges the value returned.
  */

@@ -1,6 +1,6 @@
 /**
  * Reads both tables whole (tests only) and lists every broken invariant of
- * README §3: the two sides of the cast agree and name only existing records,
+ * docs/endpoints.md#resources: the two sides of the cast agree and name only existing records,
  * each record holds exactly one uniqueness claim, its search words are
  * exactly indexed, and the counter items add up to the number of records.
  * A deleted record kept for restoring (`<KIND>_DELETED#<id>`) is no record:
@@ -38,8 +38,7 @@ export interface Snapshot {
 }
 
 /**
- * What the stream consumer writes (the counters, its SEEN items) follows the requests later (README §6a,
- * "What total is"), so it is left out of `raw`: a comparison of two snapshots sees what requests changed.
+ * What the stream consumer writes (the counters, its SEEN items) follows the requests later (docs/design-and-limits.md#what-total-is), so it is left out of `raw`: a comparison of two snapshots sees what requests changed.
  */
 const writtenByRequests = (item: Record<string, any>): boolean => !/^(SEEN#|(ACTOR|MOVIE)_COUNT$)/.test(String(item.pk));
 
@@ -56,7 +55,7 @@ export const snapshot = async (): Promise<Snapshot & { raw: { actors: Record<str
 };
 
 /**
- * The key of a uniqueness claim, as the README describes it: the compared text when it fits DynamoDB's
+ * The key of a uniqueness claim, as docs/endpoints.md#validation-and-limits describes it: the compared text when it fits DynamoDB's
  * 2,048-byte key, else its SHA-256. (Not imported from lib/data, which would make the DynamoDB client
  * of a test file that reroutes it, such as faults.test.ts, before it can.)
  */

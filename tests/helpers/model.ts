@@ -1,5 +1,5 @@
 /**
- * A plain in-memory model of the API's state for the fuzz test: what README §3
+ * A plain in-memory model of the API's state for the fuzz test: what docs/endpoints.md#resources
  * says should be stored after each request, written independently of lib/
  * (only the text rules are shared, as they define what "the same name" means).
  */
@@ -25,7 +25,7 @@ export interface ModelMovie {
 export class Model {
   readonly actors = new Map<string, ModelActor>();
   readonly movies = new Map<string, ModelMovie>();
-  /** Deleted records as they were when deleted, links included: what a restore brings back (README §3). */
+  /** Deleted records as they were when deleted, links included: what a restore brings back (docs/endpoints.md#resources). */
   readonly deletedActors = new Map<string, ModelActor>();
   readonly deletedMovies = new Map<string, ModelMovie>();
 

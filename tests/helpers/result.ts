@@ -36,7 +36,7 @@ export const lowerCaseNames = (headers: Record<string, string>): Record<string, 
   return lowered;
 };
 
-/** Asserts the README §5 error shape and returns the body for further checks. */
+/** Asserts the docs/endpoints.md#errors error shape and returns the body for further checks. */
 export const expectError = (result: Result, status: number) => {
   expect(result.status).toBe(status);
   expect(result.body).toEqual(

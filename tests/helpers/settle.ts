@@ -1,6 +1,6 @@
 /**
  * What a settled `total` must equal: `total` follows writes through the
- * tables' streams (README §6a), so a test that wrote waits for it
+ * tables' streams (docs/design-and-limits.md#what-total-is), so a test that wrote waits for it
  * (eventually.ts) rather than reading it at once.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';

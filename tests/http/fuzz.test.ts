@@ -7,7 +7,7 @@
  *    each run the database must equal the model and every invariant hold.
  * 2. Concurrent garbage: generated bodies, ids, query strings, headers,
  *    media types and methods; none may be a 5xx or a 2xx write, every error
- *    must have the README §5 shape, and the database must not change at all.
+ *    must have the docs/endpoints.md#errors shape, and the database must not change at all.
  */
 import fc from 'fast-check';
 import { ulid } from 'ulid';
@@ -19,7 +19,7 @@ import { type Result } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 import { withIndexLag } from '../helpers/index-lag';
 
-// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap).
 withIndexLag();
 
 let token: string;

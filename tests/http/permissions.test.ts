@@ -1,7 +1,7 @@
 /**
  * Every endpoint × {no token, each role, a token with no permissions} through
  * serverless-offline, asserting 401 / 403 / success exactly as the contract
- * says (README §2 and §4). The expectations are written out below, not
+ * says (README.md#roles-and-permissions and docs/endpoints.md#endpoints-with-examples). The expectations are written out below, not
  * derived from lib/auth/permissions.ts or lib/http/routes.ts: a wrong grant
  * there must fail here.
  */

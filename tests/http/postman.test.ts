@@ -12,7 +12,7 @@ import { apiUrl } from '../helpers/api';
 import { roleToken } from '../helpers/tokens';
 import { withIndexLag } from '../helpers/index-lag';
 
-// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap).
 withIndexLag();
 
 const COLLECTION = fileURLToPath(new URL('../postman/Ensemble.postman_collection.json', import.meta.url));

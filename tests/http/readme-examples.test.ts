@@ -1,9 +1,10 @@
 /**
- * README §4 is meant to be pasted top to bottom into a shell. This runs its
- * `sh` blocks in order, in one POSIX shell, against the suite's stack (only
- * the `API=` line of the first block changes), and checks every status the
- * README shows: the response block right after a command block is the answer
- * to its last `curl`; every other `curl` must succeed (2xx).
+ * The examples of docs/endpoints.md#endpoints-with-examples are meant to be
+ * pasted top to bottom into a shell. This runs their `sh` blocks in order, in
+ * one POSIX shell, against the suite's stack (only the `API=` line of the
+ * first block changes), and checks every status the document shows: the
+ * response block right after a command block is the answer to its last
+ * `curl`; every other `curl` must succeed (2xx).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -20,17 +21,18 @@ interface Example {
   /** Its first line, to name it in a failure. */
   title: string;
   script: string;
-  /** Per curl, in order: the status the README shows, or '2xx' where it shows none. */
+  /** Per curl, in order: the status the document shows, or '2xx' where it shows none. */
   expected: (number | '2xx')[];
 }
 
-/** The `sh` blocks of §4 that talk to the API (`npm run openapi` and the like are not examples to replay). */
+/** The `sh` blocks of that section that talk to the API (`npm run openapi` and the like are not examples to replay). */
 const readmeExamples = (): Example[] => {
-  const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf('\n## 4. ');
-  const end = readme.indexOf('\n## 5. ', start);
+  const document = readFileSync('docs/endpoints.md', 'utf8');
+  const start = document.indexOf('\n## Endpoints, with examples\n');
+  const end = document.indexOf('\n## ', start + 1);
   expect(start).toBeGreaterThan(0);
-  const section = readme.slice(start, end);
+  expect(end).toBeGreaterThan(start);
+  const section = document.slice(start, end);
   const blocks = [...section.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((match) => ({
     lang: match[1]!,
     body: match[2]!,
@@ -48,7 +50,7 @@ const readmeExamples = (): Example[] => {
       // A status line, else an error body's status, else a success body: 200 (every 201 example shows its status line).
       const status =
         /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? /"error":\s*(\d{3})/.exec(answer)?.[1] ?? (/"success":\s*true/.test(answer) ? '200' : undefined);
-      // Otherwise (the OpenAPI document) the README shows a body without saying more than "it worked".
+      // Otherwise (the OpenAPI document) the example shows a body without saying more than "it worked".
       if (status !== undefined) expected[curls - 1] = Number(status);
     }
     examples.push({ title: block.body.split('\n')[0]!, script: block.body, expected });
@@ -97,12 +99,12 @@ afterAll(async () => {
   }
 });
 
-test('README §4 runs top to bottom in a POSIX shell, each request answering with the status shown', async () => {
+test('the examples of docs/endpoints.md run top to bottom in a POSIX shell, each request answering with the status shown', async () => {
   const examples = readmeExamples();
   expect(examples.length).toBeGreaterThan(10);
   expect(examples[0]!.script.split('\n').filter((line) => line === README_API_LINE)).toHaveLength(1);
   const statuses = mkdtempSync(join(tmpdir(), 'ensemble-readme-'));
-  // Every curl leaves its status line in the current example's file; the commands themselves are the README's.
+  // Every curl leaves its status line in the current example's file; the commands themselves are the document's.
   const preamble = [
     'curl() {',
     `  rm -f '${statuses}/headers'`,

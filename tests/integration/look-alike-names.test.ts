@@ -1,6 +1,5 @@
 /**
- * Names and titles that only look alike (README §5, "Validation and
- * limits"): bidi embedding, override and isolate controls are refused with a
+ * Names and titles that only look alike (docs/endpoints.md#validation-and-limits): bidi embedding, override and isolate controls are refused with a
  * 422 naming the field; default-ignorable code points (zero-width space,
  * joiners, soft hyphen, variation selectors, U+FEFF…) are left out of the
  * uniqueness comparison, so the look-alike is a 409. Records created before
@@ -95,7 +94,7 @@ describe('default-ignorable code points', () => {
 });
 
 // ---- records created before default-ignorables were left out ---------------------------------------
-// Their items as that version wrote them, by its rules (README §5 before this change), written out here:
+// Their items as that version wrote them, by its rules (docs/endpoints.md#validation-and-limits before this change), written out here:
 /** The old comparison: NFKC, trimmed, single-spaced, lower-cased; zero-width characters counted. */
 const oldComparable = (text: string) => text.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
 /** The old search words: accents and case folded, split on anything not a letter or digit. */

@@ -128,7 +128,7 @@ describe('changing the cast', () => {
       'This change touches more than 100 records at once; make it in smaller steps, such as replacing the cast in two requests.',
     );
     expect(await movieNow(producer, movie.id)).toEqual(movie);
-    // The two steps the README and openapi.json describe.
+    // The two steps docs/endpoints.md and openapi.json describe.
     expect((await patch(movie.id, { actor_ids: [] })).status).toBe(200);
     const replaced = await patch(movie.id, { actor_ids: castAfter });
     expect(replaced.status).toBe(200);

@@ -19,7 +19,7 @@ import { statusCounts } from '../helpers/result';
 import { roleToken } from '../helpers/tokens';
 import { withIndexLag } from '../helpers/index-lag';
 
-// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (README §6a).
+// Lists read an index, which DynamoDB updates a moment after the table: this file meets that lag (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap).
 withIndexLag();
 
 let producer: string;

@@ -1,5 +1,5 @@
 /**
- * The restore runbook's last step (README §10a): a live table made equal to
+ * The restore runbook's last step (docs/deploying-and-operating.md#operating-a-stage): a live table made equal to
  * its point-in-time copy, against DynamoDB Local.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -1,5 +1,5 @@
 /**
- * Soft delete (README §3, §4): a delete keeps the record and its links for
+ * Soft delete (docs/endpoints.md#resources, docs/endpoints.md#endpoints-with-examples): a delete keeps the record and its links for
  * 30 days; GET /{actors,movies}/deleted lists what was kept; POST
  * /{actors,movies}/{id}/restore brings it back with every link that can
  * come back, once. In process, against DynamoDB Local with the conflict
@@ -93,7 +93,7 @@ describe('restoring a movie with a full cast', () => {
     // Gone from the live records and from every filmography; kept, as it was, on the list of deleted movies.
     expectError(await invoke(getMovieCast, { pathParameters: { id: movie.id }, token: assistant }), 404);
     for (const actor of await inBatches(castIds, 10, (id) => actorNow(producer, id))) expect(actor.movie_ids).not.toContain(movie.id);
-    // Lists read an index, which shows a write a moment later (README §6a).
+    // Lists read an index, which shows a write a moment later (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap).
     const deletedNow = await eventually(() => newestDeleted('movie'), (entries) => entries.some((deleted: any) => deleted.movie.id === movie.id));
     const entry = deletedNow.find((deleted: any) => deleted.movie.id === movie.id);
     expect(entry).toEqual({ movie: before, deleted_at: expect.any(String), deleted_by: 'local|executive-producer' });
@@ -259,7 +259,7 @@ describe('GET /actors/deleted', () => {
   it('lists deleted actors newest first, as they were, in pages whose cursor fits only this list', async () => {
     const actors = [await newActor(producer), await newActor(producer), await newActor(producer)];
     for (const actor of actors) await del('actor', actor.id, director);
-    // The list of deleted records reads an index, which shows a write a moment later (README §6a).
+    // The list of deleted records reads an index, which shows a write a moment later (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap).
     await eventually(() => newestDeleted('actor'), (entries) => actors.every((actor) => entries.some((entry: any) => entry.actor.id === actor.id)));
     const pages: any[][] = [];
     let cursor: string | undefined;

@@ -3,8 +3,8 @@
  * and `q`: characters that grow under NFKC/NFKD, combining marks, zero-width
  * and other default-ignorable characters, bidi marks and controls, astral characters, unpaired surrogates (sent as JSON
  * escapes, "\ud800"), NUL and other control characters. Never a 5xx; the
- * outcome is the one the README's rules predict (written out here, apart
- * from lib/); uniqueness and search behave as the README says.
+ * outcome is the one the rules of docs/endpoints.md predict (written out here, apart
+ * from lib/); uniqueness and search behave as docs/endpoints.md says.
  */
 import fc from 'fast-check';
 import { ulid } from 'ulid';
@@ -55,13 +55,13 @@ const anyText = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('㌀', 'ﷺ', 'a', ' ', 'é'), minLength: 150, maxLength: 230 }) },
 );
 
-// ---- the README's rules, written out independently ---------------------------------------------
+// ---- the documented rules, written out independently ------------------------------------------
 /** Control characters, unpaired surrogates and bidi embeddings, overrides and isolates are refused. */
 const hasForbidden = (text: string) => /[\p{Cc}\p{Cs}\u202a-\u202e\u2066-\u2069]/u.test(text);
 /** Default-ignorable code points (zero-width space, joiners, soft hyphen, variation selectors…) are ignored. */
 const withoutIgnorables = (text: string) => text.replace(/\p{Default_Ignorable_Code_Point}/gu, '');
 /** Lengths count characters (code points): an astral character is one, as a reader sees it. */
-// eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points, not graphemes, are what the README counts
+// eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points, not graphemes, are what docs/endpoints.md counts
 const length = (text: string) => [...text.trim()].length;
 const validText = (text: string, max: number) => !hasForbidden(text) && length(text) >= 1 && length(text) <= max;
 /** Uniqueness: default-ignorables left out, then NFKC, trimmed, inner whitespace collapsed, case ignored. */
@@ -110,7 +110,7 @@ describe('names and genders over the whole of Unicode', () => {
     );
   }, 300_000);
 
-  it('are unique exactly as the README says: default-ignorables, NFKC, case, surrounding and repeated whitespace ignored', async () => {
+  it('are unique exactly as docs/endpoints.md says: default-ignorables, NFKC, case, surrounding and repeated whitespace ignored', async () => {
     const variant = (text: string) =>
       fc.constantFrom(
         text.toUpperCase(),

@@ -24,7 +24,7 @@ import { startFaultProxy } from '../helpers/fault-proxy';
  * How long an index shows a write late, as DynamoDB's global secondary
  * indexes do, for the test files that do not choose for themselves
  * (tests/helpers/index-lag.ts): none unless ENSEMBLE_TEST_INDEX_LAG_MS says
- * (README §9).
+ * (docs/running-and-testing.md#testing-and-postman).
  */
 const INDEX_LAG_MS = Number(process.env.ENSEMBLE_TEST_INDEX_LAG_MS ?? '0');
 

@@ -450,10 +450,12 @@ describe('npm run auth0:setup', () => {
     });
   });
 
-  it('README §8 documents the command, its settings, the Management API scopes and --dry-run', () => {
-    const readme = readFileSync(resolve('README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('### Provisioning Auth0 with a script'), readme.indexOf('## 9.'));
-    expect(section.length).toBeGreaterThan(0);
+  it('docs/running-and-testing.md#provisioning-auth0-with-a-script documents the command, its settings, the Management API scopes and --dry-run', () => {
+    const document = readFileSync(resolve('docs/running-and-testing.md'), 'utf8');
+    const start = document.indexOf('\n### Provisioning Auth0 with a script\n');
+    const section = document.slice(start, document.indexOf('\n## ', start + 1));
+    expect(start).toBeGreaterThan(0);
+    expect(section.length).toBeGreaterThan(100);
     for (const text of ['npm run auth0:setup', '--dry-run', '--token-lifetime', 'AUTH0_DOMAIN', 'AUTH0_CLIENT_ID', 'AUTH0_CLIENT_SECRET', 'API_AUDIENCE', ...MANAGEMENT_SCOPES]) {
       expect(section).toContain(text);
     }

@@ -1,4 +1,4 @@
-/** README §3 and §5: dates are real calendar dates in `YYYY-MM-DD` form, and "today" is the UTC date. */
+/** docs/endpoints.md#resources and docs/endpoints.md#validation-and-limits: dates are real calendar dates in `YYYY-MM-DD` form, and "today" is the UTC date. */
 import { parseCalendarDate, todayUtc } from '../../lib/domain/dates';
 
 describe('parseCalendarDate', () => {

@@ -1,5 +1,5 @@
 /**
- * Deploy hardening (README §10), asserted over the CloudFormation that
+ * Deploy hardening (docs/deploying-and-operating.md#deploying-to-aws), asserted over the CloudFormation that
  * `serverless package` produces, for a production-like stage (`prod`) and a
  * disposable one (`dev`), packaged once each, side by side.
  *
@@ -13,11 +13,13 @@
  * AccessDeniedException. The functions granted nothing must have no DynamoDB
  * client in their packaged bundles at all.
  *
- * The same two packaged templates also carry what an operator needs (README
- * §10a): tracing rights, reserved concurrency, retained versions for
- * rollback, the access log, and on the kept stage the alarms and dashboard;
- * and the edge (README §10, "Throttles" and "The edge"): each route's own
- * throttle on both, CloudFront and WAF in front of the API on the kept one only.
+ * The same two packaged templates also carry what an operator needs
+ * (docs/deploying-and-operating.md#operating-a-stage): tracing rights,
+ * reserved concurrency, retained versions for rollback, the access log, and
+ * on the kept stage the alarms and dashboard; and the edge
+ * (docs/deploying-and-operating.md#throttles and
+ * docs/deploying-and-operating.md#the-edge): each route's own throttle on
+ * both, CloudFront and WAF in front of the API on the kept one only.
  * Every resource of both is checked against the CloudFormation resource
  * specification (tests/helpers/cfn-spec.ts), so a misspelt property fails here.
  *
@@ -181,7 +183,7 @@ const packageStage = (stage: string, env: Record<string, string>): Promise<Packa
 };
 
 const ALARM_EMAIL = 'oncall@example.com';
-/** The prod stage's edge keys (README, "The edge"): CloudFront sends the first, the functions accept both. */
+/** The prod stage's edge keys (docs/deploying-and-operating.md#the-edge): CloudFront sends the first, the functions accept both. */
 const EDGE_KEYS = ['e'.repeat(40), 'r'.repeat(36)];
 const AUTH0 = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble-api', CURSOR_KEYS: 'c'.repeat(32) };
 
@@ -473,7 +475,7 @@ describe('the packaged HTTP API', () => {
   };
 
   /**
-   * Each route's own bucket, [steady requests/s, burst] (README §10, "Throttles"): reads well below what 25
+   * Each route's own bucket, [steady requests/s, burst] (docs/deploying-and-operating.md#throttles): reads well below what 25
    * instances serve, writes below what 10 do, the public documents and the catch-all far lower.
    */
   const READ = [50, 100];
@@ -991,7 +993,7 @@ describe('the code of each function, run through all its data paths', () => {
     const a2 = (await call('createActor', { method: 'POST', body: a2Body, headers: key })).actor;
     expect((await call('createActor', { method: 'POST', body: a2Body, headers: key })).actor.id).toBe(a2.id);
     await call('getActor', { pathParameters: { id: a1.id } });
-    // Lists read an index, which shows a write a moment later (README §6a): wait until it shows both actors.
+    // Lists read an index, which shows a write a moment later (docs/design-and-limits.md#where-the-local-stack-differs-from-aws-and-what-closes-the-gap): wait until it shows both actors.
     await eventually(
       () => call('listActors'),
       (page) => [a1.id, a2.id].every((id) => page.actors.some((actor: any) => actor.id === id)),

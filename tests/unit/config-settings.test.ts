@@ -1,7 +1,9 @@
 /**
- * The settings of README §7, §8 and §10 as lib/config.ts reads them: blank
- * means unset, Auth0 needs both settings, local mode only where the README
- * allows it, and every refusal names the setting to fix.
+ * The settings of docs/running-and-testing.md#local-tokens,
+ * docs/running-and-testing.md#using-real-auth0-tokens and
+ * docs/deploying-and-operating.md#deploying-to-aws as lib/config.ts reads
+ * them: blank means unset, Auth0 needs both settings, local mode only where
+ * the documentation allows it, and every refusal names the setting to fix.
  */
 import { ConfigError, readAuthConfig, readCursorKeys, readDataConfig } from '../../lib/config';
 import { withEnv } from '../helpers/env';
@@ -20,7 +22,7 @@ const inTests = { ENSEMBLE_TEST: 'true', IS_OFFLINE: undefined, AWS_EXECUTION_EN
 const inLambda = { ENSEMBLE_TEST: undefined, IS_OFFLINE: undefined, AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
 
 describe('readAuthConfig', () => {
-  it('gives local tokens the issuer and audience of README §7, and keeps their key in .local/keys', () => {
+  it('gives local tokens the issuer and audience of docs/running-and-testing.md#local-tokens, and keeps their key in .local/keys', () => {
     expect(withEnv({ ...inTests, AUTH0_DOMAIN: undefined, API_AUDIENCE: undefined, ENSEMBLE_KEYS_DIR: undefined }, readAuthConfig)).toEqual({
       mode: 'local',
       issuer: 'https://ensemble.local/',
@@ -45,7 +47,7 @@ describe('readAuthConfig', () => {
 
   // Auth0 issues tokens only over https, so even an http:// prefix must not end up in the issuer.
   it.each(['tenant.eu.auth0.com', 'https://tenant.eu.auth0.com', 'https://tenant.eu.auth0.com/', 'tenant.eu.auth0.com//', 'http://tenant.eu.auth0.com'])(
-    'takes AUTH0_DOMAIN %j with or without https:// and trailing slash (README §8)',
+    'takes AUTH0_DOMAIN %j with or without https:// and trailing slash (docs/running-and-testing.md#using-real-auth0-tokens)',
     (domain) => {
       expect(withEnv({ ...inLambda, AUTH0_DOMAIN: domain, API_AUDIENCE: 'https://ensemble-api' }, readAuthConfig)).toEqual({
         mode: 'auth0',
@@ -88,7 +90,7 @@ describe('readAuthConfig', () => {
 });
 
 describe('readCursorKeys', () => {
-  it('says what is missing when a Lambda has no CURSOR_KEYS (README §10)', () => {
+  it('says what is missing when a Lambda has no CURSOR_KEYS (docs/deploying-and-operating.md#deploying-to-aws)', () => {
     const error = refusal({ ...inLambda, CURSOR_KEYS: undefined }, readCursorKeys);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error.message).toMatch(/^CURSOR_KEYS must be set/);
@@ -109,7 +111,7 @@ describe('readCursorKeys', () => {
 describe('readDataConfig', () => {
   const tables = { ACTORS_TABLE: 'ensemble-test-actors', MOVIES_TABLE: 'ensemble-test-movies' };
 
-  it('reads both tables, the endpoint, and a 1.5 s timeout unless told otherwise (README §6)', () => {
+  it('reads both tables, the endpoint, and a 1.5 s timeout unless told otherwise (docs/design-and-limits.md#choices-where-the-spec-is-silent)', () => {
     expect(withEnv({ ...tables, DYNAMODB_ENDPOINT: undefined, DYNAMODB_TIMEOUT_MS: undefined }, readDataConfig)).toMatchObject({
       actorsTable: 'ensemble-test-actors',
       moviesTable: 'ensemble-test-movies',

@@ -1,7 +1,7 @@
 /**
- * README §5 ("Lists, search and filters"): a cursor that is edited, extended,
- * or replayed elsewhere is a 400 naming `cursor`, with the message the README
- * quotes.
+ * docs/endpoints.md#lists-search-and-filters: a cursor that is edited, extended,
+ * or replayed elsewhere is a 400 naming `cursor`, with the message
+ * docs/endpoints.md quotes.
  */
 import { cursorCodec } from '../../lib/data/cursor';
 import { ConfigError } from '../../lib/domain/errors';
@@ -47,7 +47,7 @@ describe('a refused cursor', () => {
 });
 
 describe('a cursor codec', () => {
-  it('needs a key to sign with (README §10: CURSOR_KEYS is a list of keys)', () => {
+  it('needs a key to sign with (docs/deploying-and-operating.md#deploying-to-aws: CURSOR_KEYS is a list of keys)', () => {
     expect(() => cursorCodec([])).toThrow(ConfigError);
     expect(() => cursorCodec([])).toThrow(/key/);
   });

@@ -50,7 +50,7 @@ describe('packaging a stage', () => {
   const READY = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: 'c'.repeat(32) };
   const EDGE_KEY = 'k'.repeat(32);
 
-  // guardtest is a kept stage: it has the edge (README, "The edge") unless EDGE=off.
+  // guardtest is a kept stage: it has the edge (docs/deploying-and-operating.md#the-edge) unless EDGE=off.
   it.each([
     [{}, 'EDGE_ORIGIN_KEYS'],
     [{ EDGE_ORIGIN_KEYS: 'short' }, 'EDGE_ORIGIN_KEYS'],

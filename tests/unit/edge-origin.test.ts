@@ -1,5 +1,5 @@
 /**
- * On a stage behind the edge (README, "The edge"), a request that did not come
+ * On a stage behind the edge (docs/deploying-and-operating.md#the-edge), a request that did not come
  * through CloudFront (no X-Origin-Verify header with one of the stage's edge
  * keys) is a JSON 403 before anything else runs; without the edge, and in
  * local mode, nothing is checked. Handlers are built with the real middy stack

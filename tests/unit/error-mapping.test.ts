@@ -1,5 +1,5 @@
 /**
- * Which failures are the database being busy or unreachable (503, README §5:
+ * Which failures are the database being busy or unreachable (503, docs/endpoints.md#errors:
  * "database throttled or unavailable after retries") and which are bugs (500).
  * The names are DynamoDB's throttling and server-side errors and the SDK's
  * timeouts (AWS, "Error handling with DynamoDB"); the codes are Node's socket
@@ -23,7 +23,7 @@ const UNAVAILABLE_NAMES = [
 const CONNECTION_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'];
 
 describe('toHttpError: the database is busy or unreachable', () => {
-  it.each(UNAVAILABLE_NAMES)('%s is a 503 with the README message and Retry-After', (name) => {
+  it.each(UNAVAILABLE_NAMES)('%s is a 503 with the documented message and Retry-After', (name) => {
     const http = toHttpError(named(name));
     expect(http.statusCode).toBe(503);
     expect(http.message).toBe('The database is busy or unavailable; please retry shortly.');

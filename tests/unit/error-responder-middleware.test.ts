@@ -1,5 +1,5 @@
 /**
- * The onError middleware (README §5 "Errors"): every failure leaves as the
+ * The onError middleware (docs/endpoints.md#errors): every failure leaves as the
  * JSON error body with its request id; a 5xx is logged with the error, a 401
  * at WARN with the verifier's reason, and nothing else is logged here.
  */
@@ -29,7 +29,7 @@ const respond = async (error: unknown, context: { awsRequestId?: string } = { aw
 };
 
 describe('errorResponder', () => {
-  it('answers a client error with the README §5 body and logs nothing', async () => {
+  it('answers a client error with the docs/endpoints.md#errors body and logs nothing', async () => {
     const { response, body, logged } = await respond(new NotFoundError('No actor has the id 01ARZ3NDEKTSV4RRFFQ69G5FAV.'));
     expect(response.statusCode).toBe(404);
     expect(body).toEqual({ success: false, error: 404, message: 'No actor has the id 01ARZ3NDEKTSV4RRFFQ69G5FAV.', request_id: 'req-1' });

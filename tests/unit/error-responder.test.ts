@@ -20,7 +20,7 @@ describe('toHttpError', () => {
     expect(toHttpError(conflict)).toBe(conflict);
   });
 
-  // The statuses of README §5, written out: not read from the mapping under test.
+  // The statuses of docs/endpoints.md#errors, written out: not read from the mapping under test.
   it.each([
     [new RecordNotFoundError('No actor has the id X.'), 404],
     [new DuplicateRecordError('An actor named "A" already exists.'), 409],

@@ -130,7 +130,7 @@ describe('openapi.json', () => {
     expect(limit.schema).toEqual({ type: 'integer', minimum: 1, maximum: 100, default: 20 });
   });
 
-  it('serves the reference page as HTML and errors as the README §5 shape, with their headers', () => {
+  it('serves the reference page as HTML and errors as the docs/endpoints.md#errors shape, with their headers', () => {
     expect(Object.keys(response('GET', '/api/v1/docs', '200').content!)).toEqual(['text/html']);
     const responses = document.components!.responses as Record<string, OpenAPIV3_1.ResponseObject>;
     expect(Object.keys(responses.MethodNotAllowed!.headers!)).toEqual(['Allow']);

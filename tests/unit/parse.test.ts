@@ -1,6 +1,6 @@
 /**
- * From raw request parts to typed input, or to the errors of README §5: the
- * status, the message the README quotes, and one `details` entry per field.
+ * From raw request parts to typed input, or to the errors of docs/endpoints.md#errors: the
+ * status, the message docs/endpoints.md quotes, and one `details` entry per field.
  */
 import * as z from 'zod/mini';
 import { parseJsonBody, parsePathParams, parseQuery, type RawBody } from '../../lib/http/parse';
@@ -116,7 +116,7 @@ describe('parseJsonBody', () => {
     expect(message).toMatch(/must be a JSON object/);
   });
 
-  it('names each unknown field (README §5: "nickname": is not a known field)', () => {
+  it('names each unknown field (docs/endpoints.md#validation-and-limits: "nickname": is not a known field)', () => {
     expect(rejection(() => parseJsonBody(actorCreateBody, raw(JSON.stringify({ ...actor, nickname: 'Tom', shoe: 9 })), ACTOR_READ_ONLY))).toEqual({
       status: 422,
       message: 'The request body has invalid fields.',
@@ -150,7 +150,7 @@ describe('parseJsonBody', () => {
   it.each([
     ['actor', ACTOR_READ_ONLY, ['id', 'age', 'movie_ids', 'version', 'created_at', 'updated_at']],
     ['movie', MOVIE_READ_ONLY, ['id', 'version', 'created_at', 'updated_at']],
-  ] as const)('knows the read-only fields of an %s (README §5)', (_kind, readOnly, fields) => {
+  ] as const)('knows the read-only fields of an %s (docs/endpoints.md#validation-and-limits)', (_kind, readOnly, fields) => {
     expect([...readOnly].sort()).toEqual([...fields].sort());
   });
 
@@ -180,7 +180,7 @@ describe('parseQuery', () => {
     expect(parseQuery(actorListQuery, undefined)).toEqual({ limit: 20 });
   });
 
-  it('is a 400 naming each parameter at fault, unknown ones included (README §5)', () => {
+  it('is a 400 naming each parameter at fault, unknown ones included (docs/endpoints.md#validation-and-limits)', () => {
     const { status, message, details } = rejection(() => parseQuery(actorListQuery, { limit: '0', sort: 'name' }));
     expect({ status, message }).toEqual({ status: 400, message: 'The query string is invalid.' });
     expect(details).toHaveLength(2);
@@ -198,7 +198,7 @@ describe('parsePathParams', () => {
     expect(parsePathParams(idParams, { id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' })).toEqual({ id: '01ARZ3NDEKTSV4RRFFQ69G5FAV' });
   });
 
-  it.each([{ id: 'tom' }, {}, undefined])('is a 400 with the README message for %p', (params) => {
+  it.each([{ id: 'tom' }, {}, undefined])('is a 400 with the documented message for %p', (params) => {
     const { status, message, details } = rejection(() => parsePathParams(idParams, params));
     expect({ status, message }).toEqual({ status: 400, message: 'The id in the path is malformed.' });
     expect(details!.map((detail) => detail.field)).toEqual(['id']);

@@ -1,12 +1,12 @@
 /**
  * The records the API returns (lib/validation/resources.ts), which openapi.json
- * and through it the contract tests are made of: the README §4 responses fit
- * them, and records that break README §3 do not.
+ * and through it the contract tests are made of: the docs/endpoints.md#endpoints-with-examples responses fit
+ * them, and records that break docs/endpoints.md#resources do not.
  */
 import type * as z from 'zod/mini';
 import { actorResource, errorResource, movieResource } from '../../lib/validation/resources';
 
-// Copied from the responses shown in README §4 and §5.
+// Copied from the responses shown in docs/endpoints.md#endpoints-with-examples and docs/endpoints.md#validation-and-limits.
 const ACTOR = {
   id: '01M86WTD96T7T6CKMATQ3ZVNAW',
   name: 'Tom Hanks',
@@ -31,8 +31,8 @@ const ERROR = { success: false, error: 412, message: 'The actor has changed: it 
 
 const fits = (schema: z.ZodMiniType, value: unknown): boolean => schema.safeParse(value).success;
 
-describe('the records of README §3', () => {
-  it('fit the responses README §4 shows', () => {
+describe('the records of docs/endpoints.md#resources', () => {
+  it('fit the responses docs/endpoints.md#endpoints-with-examples shows', () => {
     expect(fits(actorResource, ACTOR)).toBe(true);
     expect(fits(actorResource, { ...ACTOR, age: 0, movie_ids: [], version: 1 })).toBe(true);
     expect(fits(movieResource, MOVIE)).toBe(true);
@@ -60,7 +60,7 @@ describe('the records of README §3', () => {
     expect(fits(movieResource, { ...MOVIE, actor_ids: [`${MOVIE.actor_ids[0]!}0`] })).toBe(false);
   });
 
-  it('have no fields beyond those of README §3', () => {
+  it('have no fields beyond those of docs/endpoints.md#resources', () => {
     expect(fits(actorResource, { ...ACTOR, nickname: 'Tom' })).toBe(false);
     expect(fits(movieResource, { ...MOVIE, rating: 5 })).toBe(false);
     const { age: _age, ...withoutAge } = ACTOR;
@@ -68,8 +68,8 @@ describe('the records of README §3', () => {
   });
 });
 
-describe('the error body of README §5', () => {
-  it('fits the README examples, with and without details', () => {
+describe('the error body of docs/endpoints.md#errors', () => {
+  it('fits the examples of docs/endpoints.md, with and without details', () => {
     expect(fits(errorResource, ERROR)).toBe(true);
     expect(fits(errorResource, { ...ERROR, error: 422, details: [{ field: 'birth_date', message: 'must not be in the future' }] })).toBe(true);
   });

@@ -52,7 +52,7 @@ describe('routes', () => {
     expect(allowedMethods('/api/v1/actors/')).toEqual([]);
   });
 
-  it('answers each route with exactly the error statuses README §4 and §5 allow it', () => {
+  it('answers each route with exactly the error statuses docs/endpoints.md#endpoints-with-examples and docs/endpoints.md#errors allow it', () => {
     // Written out, not derived: a GET by id can be a 404 but never a 409 or 412; only writes with a body see 413/415.
     const PUBLIC = [400, 500];
     const READ = [400, 401, 403, 404, 500, 503];
@@ -93,7 +93,7 @@ describe('routes', () => {
     }
   });
 
-  it('lets the conditional and idempotent headers reach exactly the writes README §4 names', () => {
+  it('lets the conditional and idempotent headers reach exactly the writes docs/endpoints.md#endpoints-with-examples names', () => {
     const names = (has: (route: Route) => boolean | undefined) => ROUTES.filter(has).map((route) => route.function).sort();
     expect(names((route) => route.ifMatch)).toEqual(
       ['updateActor', 'deleteActor', 'updateMovie', 'deleteMovie', 'addMovieActor', 'removeMovieActor'].sort(),

@@ -1,6 +1,7 @@
 /**
- * The request rules of README §3 (Resources) and §5 (Lists, search and
- * filters; Validation and limits), checked on the schemas themselves. Each
+ * The request rules of docs/endpoints.md#resources,
+ * docs/endpoints.md#lists-search-and-filters and
+ * docs/endpoints.md#validation-and-limits, checked on the schemas themselves. Each
  * rejection must name the field at fault, once, with a message that says
  * what the rule is (the limit, the form, the other field).
  */
@@ -52,7 +53,7 @@ const dayOffset = (days: number): string => new Date(Date.now() + days * 86_400_
 const actor = { name: 'Tom Hanks', gender: 'male', birth_date: '1956-07-09' };
 const movie = { title: 'Philadelphia', release_date: '1993-12-22' };
 
-describe('actor bodies (README §3)', () => {
+describe('actor bodies (docs/endpoints.md#resources)', () => {
   it('accepts an actor and trims its text', () => {
     expect(parsed(actorCreateBody, { name: '  Tom Hanks ', gender: ' male  ', birth_date: '1956-07-09' })).toEqual(actor);
   });
@@ -87,7 +88,7 @@ describe('actor bodies (README §3)', () => {
     expect(issuesOf(actorCreateBody, { ...actor, name: '😀'.repeat(201) })).toHaveLength(1);
   });
 
-  it.each(['name', 'gender'])('refuses control characters and unpaired surrogates in %s, once, with the README message', (field) => {
+  it.each(['name', 'gender'])('refuses control characters and unpaired surrogates in %s, once, with the documented message', (field) => {
     for (const bad of ['Tom\tHanks', 'Tom\u0000', '\ud800Tom', '\u0085']) {
       expect(onlyIssue(actorCreateBody, { ...actor, [field]: bad }, field)).toBe('must not contain control characters or unpaired surrogates');
     }
@@ -95,7 +96,7 @@ describe('actor bodies (README §3)', () => {
     expect(onlyIssue(actorCreateBody, { ...actor, [field]: '\n' }, field)).toBe('must not contain control characters or unpaired surrogates');
   });
 
-  it.each(['\u202e', '\u202a', '\u2066', '\u2069'])('refuses the bidi control %j in name and gender, once, with the README message', (control) => {
+  it.each(['\u202e', '\u202a', '\u2066', '\u2069'])('refuses the bidi control %j in name and gender, once, with the documented message', (control) => {
     for (const field of ['name', 'gender']) {
       expect(onlyIssue(actorCreateBody, { ...actor, [field]: `Tom ${control}Cruise` }, field)).toBe(
         'must not contain bidi embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069)',
@@ -141,7 +142,7 @@ describe('actor bodies (README §3)', () => {
     ]);
   });
 
-  it('updates any one field, but not none (README §5: an empty PATCH is a 422)', () => {
+  it('updates any one field, but not none (docs/endpoints.md#validation-and-limits: an empty PATCH is a 422)', () => {
     expect(parsed(actorUpdateBody, { gender: ' female ' })).toEqual({ gender: 'female' });
     expect(parsed(actorUpdateBody, { birth_date: '1800-01-01' })).toEqual({ birth_date: '1800-01-01' });
     const message = onlyIssue(actorUpdateBody, {}, '');
@@ -154,7 +155,7 @@ describe('actor bodies (README §3)', () => {
   });
 });
 
-describe('movie bodies (README §3)', () => {
+describe('movie bodies (docs/endpoints.md#resources)', () => {
   it('accepts a movie without a cast, and one released in the future', () => {
     expect(parsed(movieCreateBody, { ...movie, title: ' Philadelphia ' })).toEqual(movie);
     expect(parsed(movieCreateBody, { ...movie, release_date: '2100-01-01' }).release_date).toBe('2100-01-01');
@@ -179,7 +180,7 @@ describe('movie bodies (README §3)', () => {
     expect(onlyIssue(movieCreateBody, { ...movie, actor_ids: [ID[0], ID[1], ID[0]] }, 'actor_ids')).toMatch(/repeat/);
   });
 
-  it('names each malformed entry by its position (README §5: actor_ids.2)', () => {
+  it('names each malformed entry by its position (docs/endpoints.md#validation-and-limits: actor_ids.2)', () => {
     expect(onlyIssue(movieCreateBody, { ...movie, actor_ids: [ID[0], ID[1], 'tom-hanks'] }, 'actor_ids.2')).toMatch(A_ULID);
     expect(onlyIssue(movieCreateBody, { ...movie, actor_ids: [ID[0], 7] }, 'actor_ids.1')).toMatch(AN_ID);
   });
@@ -198,7 +199,7 @@ describe('movie bodies (README §3)', () => {
   });
 });
 
-describe('ids (README §3: 26 characters of Crockford base 32, upper case)', () => {
+describe('ids (docs/endpoints.md#resources: 26 characters of Crockford base 32, upper case)', () => {
   it.each(ID)('accepts %s', (id) => {
     expect(parsed(idParams, { id })).toEqual({ id });
   });
@@ -228,7 +229,7 @@ describe('ids (README §3: 26 characters of Crockford base 32, upper case)', () 
   });
 });
 
-describe('list query strings (README §5)', () => {
+describe('list query strings (docs/endpoints.md#lists-search-and-filters)', () => {
   it('pages by 20 unless told otherwise', () => {
     expect(parsed(actorListQuery, {})).toEqual({ limit: 20 });
     expect(parsed(movieListQuery, {})).toEqual({ limit: 20 });

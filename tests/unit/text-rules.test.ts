@@ -1,6 +1,6 @@
 /**
- * The text rules of README §5 ("Validation and limits", "Lists, search and
- * filters"): the uniqueness key, how search words are cut, and which
+ * The text rules of docs/endpoints.md#validation-and-limits and
+ * docs/endpoints.md#lists-search-and-filters: the uniqueness key, how search words are cut, and which
  * characters a name may not hold.
  */
 import { BIDI_CONTROLS, comparableText, FORBIDDEN_IN_TEXT, MAX_WORD_BYTES, searchWords } from '../../lib/domain/text';
@@ -9,7 +9,7 @@ const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 describe('comparableText: the key two names must not share', () => {
   it('is the name case-folded, trimmed and single-spaced, as the 409 message quotes it', () => {
-    // README §5: `An actor named "cate blanchett" already exists.`
+    // docs/endpoints.md#validation-and-limits: `An actor named "cate blanchett" already exists.`
     expect(comparableText('  Cate \u00a0  BLANCHETT\t')).toBe('cate blanchett');
   });
 
@@ -17,7 +17,7 @@ describe('comparableText: the key two names must not share', () => {
     expect(comparableText('Tom Hanks')).not.toBe(comparableText('TomHanks'));
   });
 
-  it('does not fold accents (README §5)', () => {
+  it('does not fold accents (docs/endpoints.md#validation-and-limits)', () => {
     expect(comparableText('Penélope')).not.toBe(comparableText('Penelope'));
   });
 
@@ -29,7 +29,7 @@ describe('comparableText: the key two names must not share', () => {
     ['variation selector', 'Tom\ufe0f Cruise'],
     ['byte order mark', '\ufeffTom Cruise\ufeff'],
     ['Hangul filler', 'Tom Cruise\u3164'],
-  ])('leaves out default-ignorable code points (README §5): %s', (_what, lookAlike) => {
+  ])('leaves out default-ignorable code points (docs/endpoints.md#validation-and-limits): %s', (_what, lookAlike) => {
     expect(comparableText(lookAlike)).toBe(comparableText('Tom Cruise'));
   });
 
@@ -44,7 +44,7 @@ describe('searchWords: words cut to what fits in an index key', () => {
     expect(searchWords('!!!')).toEqual([]);
   });
 
-  it('cuts a word at 997 bytes of UTF-8 (README §5)', () => {
+  it('cuts a word at 997 bytes of UTF-8 (docs/endpoints.md#validation-and-limits)', () => {
     expect(MAX_WORD_BYTES).toBe(997);
     const [word] = searchWords('a'.repeat(2000));
     expect(word).toBe('a'.repeat(997));
