@@ -12,7 +12,7 @@ const MUTATED = [
   'lib/validation/**/*.ts',
   'lib/auth/permissions.ts',
   'lib/auth/verified-tokens.ts',
-  'lib/data/cursor.ts',
+  'lib/storage/cursor.ts',
   'lib/http/error-mapping.ts',
   'lib/http/error-responder.ts',
   'lib/http/parse.ts',

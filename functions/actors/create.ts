@@ -1,4 +1,4 @@
-import { createActorOnce } from '../../lib/data/actors';
+import { createActorOnce } from '../../lib/storage/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

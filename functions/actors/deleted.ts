@@ -1,4 +1,4 @@
-import { listDeletedActors } from '../../lib/data/actors';
+import { listDeletedActors } from '../../lib/storage/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { getActor } from '../../lib/data/actors';
+import { getActor } from '../../lib/storage/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

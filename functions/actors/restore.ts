@@ -1,4 +1,4 @@
-import { restoreActorOnce } from '../../lib/data/actors';
+import { restoreActorOnce } from '../../lib/storage/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { updateActor } from '../../lib/data/actors';
+import { updateActor } from '../../lib/storage/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { deleteMovie } from '../../lib/data/movies';
+import { deleteMovie } from '../../lib/storage/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { getMovie } from '../../lib/data/movies';
+import { getMovie } from '../../lib/storage/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

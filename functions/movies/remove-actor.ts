@@ -1,4 +1,4 @@
-import { removeCastMember } from '../../lib/data/movies';
+import { removeCastMember } from '../../lib/storage/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,5 +1,5 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { countStreamRecords } from '../../lib/data/record-count';
+import { countStreamRecords } from '../../lib/storage/record-count';
 
 /**
  * Keeps `total` from the tables' streams (docs/design-and-limits.md#what-total-is). A throw makes Lambda

@@ -14,7 +14,7 @@
 
 const SHARED_ROLE = 'IamRoleLambdaExecution';
 
-/** DynamoDB operations the functions send (lib/data); the per-operation table metrics are summed over them. */
+/** DynamoDB operations the functions send (lib/storage); the per-operation table metrics are summed over them. */
 const TABLE_OPERATIONS = ['GetItem', 'BatchGetItem', 'Query', 'TransactWriteItems'];
 
 const API_5XX_PERCENT = 5;

@@ -11,8 +11,8 @@
  *            24 h. Exact only if no record is created or deleted while it runs.
  */
 import { parseArgs } from 'node:util';
-import { foldShards, recount } from '../data/count-repair';
-import { openStore, useStore } from '../data/store';
+import { foldShards, recount } from '../storage/count-repair';
+import { openStore, useStore } from '../storage/store';
 import { tableNamesFor } from '../dev/tables';
 
 const { values, positionals } = parseArgs({ options: { stage: { type: 'string' } }, allowPositionals: true });

@@ -14,8 +14,8 @@ import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { parseArgs } from 'node:util';
 import { ROLE_SLUGS } from '../auth/permissions';
-import { foldShards } from '../data/count-repair';
-import { store } from '../data/store';
+import { foldShards } from '../storage/count-repair';
+import { store } from '../storage/store';
 import { ensureLocalKeys } from '../auth/local-keys';
 import { quietly } from '../log';
 import { outputFormat, presentLine } from './console';
@@ -125,7 +125,7 @@ try {
     DYNAMODB_ENDPOINT: database.endpoint,
     ACTORS_TABLE: tables.actorsTable,
     MOVIES_TABLE: tables.moviesTable,
-    // The seeding below writes through lib/data too: the same room as the functions get.
+    // The seeding below writes through lib/storage too: the same room as the functions get.
     DYNAMODB_TIMEOUT_MS: LOCAL_DYNAMODB_TIMEOUT_MS,
   });
   if (await ensureTables(database.client, tables)) {

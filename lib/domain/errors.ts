@@ -1,7 +1,7 @@
 /**
  * The errors of the domain: what can go wrong with a request in the
  * casting agency's own terms, with no HTTP in them. lib/http/error-mapping.ts
- * gives each its status, in one place; lib/data and lib/validation throw
+ * gives each its status, in one place; lib/storage and lib/validation throw
  * them and never choose a status.
  *
  * One root for every error this project raises on purpose, and a flat

@@ -51,7 +51,7 @@ interface IfMatchInput {
 }
 
 interface IdempotencyKeyInput {
-  /** The caller's `Idempotency-Key`, as lib/data takes it; undefined without the header. */
+  /** The caller's `Idempotency-Key`, as lib/storage takes it; undefined without the header. */
   idempotency: { caller: string; key: string } | undefined;
 }
 

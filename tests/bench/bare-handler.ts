@@ -1,6 +1,6 @@
 /**
  * The yardstick of the quality bars: a handler that only builds a DynamoDB document
- * client (as lib/data/store.ts does) and sends one GetCommand.
+ * client (as lib/storage/store.ts does) and sends one GetCommand.
  * The benchmark bundles it with the esbuild settings of serverless.yml and
  * serves it with serverless-offline (tests/bench/serverless.yml), side by side
  * with the real functions.

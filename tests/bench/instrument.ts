@@ -1,7 +1,7 @@
 /**
  * The real handlers and data layer, loaded in this process (as the tests do)
  * with two middlewares added to the one document client `db` of
- * lib/data/store.ts. Production code is unchanged; the middlewares only
+ * lib/storage/store.ts. Production code is unchanged; the middlewares only
  * observe, except in capture mode (seeding), where they stop a write before
  * it leaves and hand over exactly the items the data layer would have written.
  *
@@ -66,8 +66,8 @@ const partitionOf = (input: Record<string, unknown>): string | undefined => {
 };
 
 export const loadInstrumented = async (): Promise<Instrumented> => {
-  const { db } = (await import('../../lib/data/store')).store();
-  const { createActor } = await import('../../lib/data/actors');
+  const { db } = (await import('../../lib/storage/store')).store();
+  const { createActor } = await import('../../lib/storage/actors');
   const handlers = {
     getActor: (await import('../../functions/actors/get')).handler as unknown as Handler,
     listActors: (await import('../../functions/actors/list')).handler as unknown as Handler,

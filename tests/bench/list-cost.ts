@@ -39,8 +39,8 @@ export const seedActors = async (
   } finally {
     instrumented.mode.capture = false;
   }
-  const { counterUpdate } = await import('../../lib/data/records');
-  const { store } = await import('../../lib/data/store');
+  const { counterUpdate } = await import('../../lib/storage/records');
+  const { store } = await import('../../lib/storage/store');
   const puts: Item[] = [];
   for (const input of instrumented.seen.captured) {
     const writes = (input.TransactItems ?? []) as { Put?: { TableName: string; Item: Item }; Update?: UpdateCommandInput }[];
@@ -138,7 +138,7 @@ export const pageCost = async (instrumented: Instrumented, token: string, label:
  * counter kept out by the key condition ('~' sorts after every record id).
  */
 const recordsAloneCapacity = async (limit: number): Promise<number> => {
-  const { store } = await import('../../lib/data/store');
+  const { store } = await import('../../lib/storage/store');
   const result = await store().db.send(
     new QueryCommand({
       TableName: store().actors.table,

@@ -273,7 +273,7 @@ export const renderReport = (results: BenchResults): string => {
       `with a valid local RS256 token (Executive Producer) against DynamoDB Local holding ${bytes(large.actors)} actors: ` +
       `${settings.warmup} warm-up requests, then ${bytes(settings.requests)} measured, one at a time. Each request is timed ` +
       'whole (`performance.now()` around `await handler(event, context)`), and the time spent in DynamoDB is subtracted. ' +
-      'That time is measured by a middleware added to the one document client `db` of `lib/data/store.ts` ' +
+      'That time is measured by a middleware added to the one document client `db` of `lib/storage/store.ts` ' +
       '(`db.middlewareStack.add`, step `initialize`, priority `high`: around the whole `send`, so it includes the SDK’s ' +
       'marshalling, signing and parsing) and taken as the union of the intervals of a request’s sends (a list page ' +
       'sends two at once). Production code is unchanged. The bar is judged on that figure. Two other views of the same ' +

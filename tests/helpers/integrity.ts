@@ -56,7 +56,7 @@ export const snapshot = async (): Promise<Snapshot & { raw: { actors: Record<str
 
 /**
  * The key of a uniqueness claim, as docs/endpoints.md#validation-and-limits describes it: the compared text when it fits DynamoDB's
- * 2,048-byte key, else its SHA-256. (Not imported from lib/data, which would make the DynamoDB client
+ * 2,048-byte key, else its SHA-256. (Not imported from lib/storage, which would make the DynamoDB client
  * of a test file that reroutes it, such as faults.test.ts, before it can.)
  */
 const claimKeyOf = (kind: string, unique: string): string => {

@@ -31,7 +31,7 @@ it(`serves 20 connections of mixed reads and writes for ${SECONDS} s without a s
     actors.push((await api('/api/v1/actors', { method: 'POST', token, body: { name: `Load ${run} ${i}`, gender: 'f', birth_date: '1985-05-05' } })).body.actor.id);
   }
   // Cast moves spread over ten movies: twenty connections all rewriting one record is a hot spot that
-  // ends in 503s by design (lib/data/transact.ts withFreshReads), not the traffic this test models.
+  // ends in 503s by design (lib/storage/transact.ts withFreshReads), not the traffic this test models.
   const movies: string[] = [];
   for (let i = 0; i < 10; i += 1) {
     movies.push((await api('/api/v1/movies', { method: 'POST', token, body: { title: `Load ${run} ${i}`, release_date: '2020-01-01' } })).body.movie.id);

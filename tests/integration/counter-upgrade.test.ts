@@ -8,10 +8,10 @@
  * hand, as that version left it.
  */
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { foldShards, recount } from '../../lib/data/count-repair';
-import { readList } from '../../lib/data/pages';
-import { countStreamRecords } from '../../lib/data/record-count';
-import { store } from '../../lib/data/store';
+import { foldShards, recount } from '../../lib/storage/count-repair';
+import { readList } from '../../lib/storage/pages';
+import { countStreamRecords } from '../../lib/storage/record-count';
+import { store } from '../../lib/storage/store';
 import { localDocuments, scratchTables } from '../helpers/local-db';
 
 const documents = localDocuments();

@@ -11,7 +11,7 @@ import { handler as updateActor } from '../../functions/actors/update';
 import { handler as createMovie } from '../../functions/movies/create';
 import { handler as listMovies } from '../../functions/movies/list';
 import { handler as updateMovie } from '../../functions/movies/update';
-import { encodeCursor } from '../../lib/data/cursor';
+import { encodeCursor } from '../../lib/storage/cursor';
 import { integrityProblems } from '../helpers/integrity';
 import { invoke } from '../helpers/invoke';
 import { expectError } from '../helpers/result';

@@ -12,7 +12,7 @@ import { handler as createActor } from '../../functions/actors/create';
 import { handler as addMovieActor } from '../../functions/movies/add-actor';
 import { handler as createMovie } from '../../functions/movies/create';
 import { readDataConfig } from '../../lib/config';
-import { openStore, useStore, type Store } from '../../lib/data/store';
+import { openStore, useStore, type Store } from '../../lib/storage/store';
 import { startFaultProxy, type FaultMode, type FaultProxy } from '../helpers/fault-proxy';
 import { newActor } from '../helpers/fixtures';
 import { integrityProblems, snapshot } from '../helpers/integrity';

@@ -8,7 +8,7 @@ import { invoke } from '../helpers/invoke';
 import { expectError } from '../helpers/result';
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { store } from '../../lib/data/store';
+import { store } from '../../lib/storage/store';
 
 const tables = { actors: store().actors.table, movies: store().movies.table };
 import { localDocuments } from '../helpers/local-db';

@@ -11,7 +11,7 @@ import { customToken, roleToken } from '../helpers/tokens';
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 const handlers: Record<string, Handler> = {};
-let db: import('../../lib/data/store').Store['db'];
+let db: import('../../lib/storage/store').Store['db'];
 
 const NAMESPACE = 'ensemble-observability-test';
 const saved = { level: process.env.LOG_LEVEL, namespace: process.env.METRICS_NAMESPACE };
@@ -34,7 +34,7 @@ beforeAll(async () => {
     health: () => import('../../functions/health'),
   };
   for (const [name, load] of Object.entries(modules)) handlers[name] = (await load()).handler;
-  db = (await import('../../lib/data/store')).store().db;
+  db = (await import('../../lib/storage/store')).store().db;
   producer = await roleToken('executive-producer');
 });
 

@@ -9,7 +9,7 @@ import { UpdateCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as listActors } from '../../functions/actors/list';
 import { handler as updateActor } from '../../functions/actors/update';
 import { readDataConfig } from '../../lib/config';
-import { openStore, useStore, type Store } from '../../lib/data/store';
+import { openStore, useStore, type Store } from '../../lib/storage/store';
 import { newActor } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
 import { invoke } from '../helpers/invoke';

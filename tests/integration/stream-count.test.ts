@@ -8,7 +8,7 @@
  * the events.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { countStreamRecords, SEEN_LIFETIME_SECONDS, type StreamRecord } from '../../lib/data/record-count';
+import { countStreamRecords, SEEN_LIFETIME_SECONDS, type StreamRecord } from '../../lib/storage/record-count';
 import { localDocuments, scratchTables } from '../helpers/local-db';
 
 const documents = localDocuments();

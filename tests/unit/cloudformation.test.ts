@@ -50,7 +50,7 @@ import { handler as listMovies } from '../../functions/movies/list';
 import { handler as removeMovieActor } from '../../functions/movies/remove-actor';
 import { handler as countRecords } from '../../functions/streams/count-records';
 import { handler as updateMovie } from '../../functions/movies/update';
-import { store } from '../../lib/data/store';
+import { store } from '../../lib/storage/store';
 import { uniqueName } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
 import { loadSpec, specProblems } from '../helpers/cfn-spec';

@@ -3,7 +3,7 @@
  * or replayed elsewhere is a 400 naming `cursor`, with the message
  * docs/endpoints.md quotes.
  */
-import { cursorCodec } from '../../lib/data/cursor';
+import { cursorCodec } from '../../lib/storage/cursor';
 import { ConfigError } from '../../lib/domain/errors';
 
 const codec = cursorCodec(['k'.repeat(32)]);

@@ -1,4 +1,4 @@
-import { cursorCodec, decodeCursor, encodeCursor } from '../../lib/data/cursor';
+import { cursorCodec, decodeCursor, encodeCursor } from '../../lib/storage/cursor';
 import { InvalidCursorError } from '../../lib/domain/errors';
 
 describe('list cursors', () => {

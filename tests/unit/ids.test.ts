@@ -1,4 +1,4 @@
-import { newId } from '../../lib/data/ids';
+import { newId } from '../../lib/storage/ids';
 
 describe('newId', () => {
   it('makes valid ULIDs that sort in the order they were made, even within one millisecond', () => {

@@ -1,11 +1,11 @@
 /**
  * What moves `total`: the event source mappings' filters in serverless.yml
  * (which the local poller applies the same way) and the consumer's own
- * reading of a batch (lib/data/record-count.ts).
+ * reading of a batch (lib/storage/record-count.ts).
  */
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { counterChunks, countedEvents, netDelta, type StreamRecord } from '../../lib/data/record-count';
+import { counterChunks, countedEvents, netDelta, type StreamRecord } from '../../lib/storage/record-count';
 import { lambdaRecord, matchesFilters } from '../../lib/dev/stream-poller';
 
 const config = parseDocument(readFileSync('serverless.yml', 'utf8'), {
