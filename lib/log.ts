@@ -5,7 +5,7 @@
  * Hand-written rather than Powertools Logger and Metrics: Powertools (with
  * its commons) adds ~23 KB to every function bundle, which alone breaks the
  * bundle bar (docs/design-and-limits.md#choices-where-the-spec-is-silent). What is logged: one line per request and one
- * audit line per committed write (lib/http/operation.ts, lib/storage), a failed
+ * audit line per committed write (lib/http/operation.ts, lib/services/changes.ts), a failed
  * request's error. Request bodies and headers are never logged, so tokens
  * cannot leak here.
  *
@@ -28,7 +28,7 @@ const serialise = (value: unknown): unknown =>
     ? { name: (value as Error).name, message: (value as Error).message, stack: (value as Error).stack }
     : value;
 
-// Set while npm start seeds its demo data through lib/storage: its audit lines would bury the start-up messages.
+// Set while npm start seeds its demo data through lib/services: its audit lines would bury the start-up messages.
 const quiet = new AsyncLocalStorage<true>();
 
 /** Runs `work` with this process's log lines switched off (npm start's seeding). */
@@ -71,7 +71,7 @@ interface RequestScope {
   sub: string | undefined;
 }
 
-// Who is asking, for the audit lines lib/storage writes deep inside a request without knowing the caller.
+// Who is asking, for the audit lines lib/services writes deep inside a request without knowing the caller.
 const requestScope = new AsyncLocalStorage<RequestScope>();
 
 export const withinRequest = <T>(scope: RequestScope, run: () => Promise<T>): Promise<T> => requestScope.run(scope, run);

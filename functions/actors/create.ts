@@ -1,4 +1,4 @@
-import { createActorOnce } from '../../lib/storage/actors';
+import { createActorOnce } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { deleteActor } from '../../lib/storage/actors';
+import { deleteActor } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { listDeletedActors } from '../../lib/storage/actors';
+import { listDeletedActors } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

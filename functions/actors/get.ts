@@ -1,4 +1,4 @@
-import { getActor } from '../../lib/storage/actors';
+import { getActor } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { listActors } from '../../lib/storage/actors';
+import { listActors } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { getFilmography } from '../../lib/storage/movies';
+import { getFilmography } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

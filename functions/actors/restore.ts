@@ -1,4 +1,4 @@
-import { restoreActorOnce } from '../../lib/storage/actors';
+import { restoreActorOnce } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

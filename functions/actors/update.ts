@@ -1,4 +1,4 @@
-import { updateActor } from '../../lib/storage/actors';
+import { updateActor } from '../../lib/services/actors';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { addCastMember } from '../../lib/storage/movies';
+import { addCastMember } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { getCast } from '../../lib/storage/movies';
+import { getCast } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { createMovieOnce } from '../../lib/storage/movies';
+import { createMovieOnce } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { deleteMovie } from '../../lib/storage/movies';
+import { deleteMovie } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

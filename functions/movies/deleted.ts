@@ -1,4 +1,4 @@
-import { listDeletedMovies } from '../../lib/storage/movies';
+import { listDeletedMovies } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

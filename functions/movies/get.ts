@@ -1,4 +1,4 @@
-import { getMovie } from '../../lib/storage/movies';
+import { getMovie } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { listMovies } from '../../lib/storage/movies';
+import { listMovies } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { removeCastMember } from '../../lib/storage/movies';
+import { removeCastMember } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { restoreMovieOnce } from '../../lib/storage/movies';
+import { restoreMovieOnce } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -1,4 +1,4 @@
-import { updateMovie } from '../../lib/storage/movies';
+import { updateMovie } from '../../lib/services/movies';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 

@@ -3,8 +3,8 @@
  * data layer, so every index item exists; the data layer opens its store from
  * the environment at the first write, so the caller sets that first.
  */
-import { createActor } from '../storage/actors';
-import { createMovie } from '../storage/movies';
+import { createActor } from '../services/actors';
+import { createMovie } from '../services/movies';
 
 export const seedDemoData = async (): Promise<{ actors: number; movies: number }> => {
   // An array literal, not a mapped list: Promise.all then types each position, so every actor below exists.

@@ -1,7 +1,7 @@
 /**
  * The errors of the domain: what can go wrong with a request in the
  * casting agency's own terms, with no HTTP in them. lib/http/error-mapping.ts
- * gives each its status, in one place; lib/storage and lib/validation throw
+ * gives each its status, in one place; lib/services, lib/storage and lib/validation throw
  * them and never choose a status.
  *
  * One root for every error this project raises on purpose, and a flat
@@ -65,6 +65,12 @@ export class InvalidCursorError extends EnsembleError {
  * becomes a StoreBusyError.
  */
 export class StaleReadError extends EnsembleError {}
+
+/**
+ * Another request with the same Idempotency-Key committed first: its result
+ * is replayed instead. It never reaches a client.
+ */
+export class KeyClaimedMeanwhileError extends EnsembleError {}
 
 /** The store cannot take the request now (contention, throttling, an outage); the client may retry. */
 export class StoreBusyError extends EnsembleError {

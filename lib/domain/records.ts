@@ -5,6 +5,9 @@
  * lib/validation/resources.ts.
  */
 
+/** A ULID: 26 characters of Crockford base 32, as every record id is (sortable by creation). */
+export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
 /** What every record carries besides its own fields. */
 export interface RecordFields {
   id: string;
@@ -45,7 +48,7 @@ export interface RecordPage<T> {
 }
 
 /** A record as it was when deleted: when, and by whom (the caller's `sub`; null when not deleted through the API). */
-export interface DeletedRecord<T> {
+interface DeletedRecord<T> {
   record: T;
   deleted_at: string;
   deleted_by: string | null;
@@ -72,3 +75,16 @@ export interface Restored<T> {
 
 /** Ids of linked records in the one order the API lists them. */
 export const sortedIds = (ids: Iterable<string> | undefined): string[] => [...(ids ?? [])].sort();
+
+export const setOf = (ids: Iterable<string> | undefined): Set<string> => new Set(ids ?? []);
+
+/** How a set of links changes: who joins and who leaves (a cast, in the order of `after` and `before`). */
+export interface LinkDifference {
+  joining: string[];
+  leaving: string[];
+}
+
+export const linkDifference = (before: ReadonlySet<string>, after: ReadonlySet<string>): LinkDifference => ({
+  joining: [...after].filter((id) => !before.has(id)),
+  leaving: [...before].filter((id) => !after.has(id)),
+});

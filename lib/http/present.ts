@@ -9,8 +9,8 @@ import { ageOn, todayUtc } from '../domain/dates';
 import { sortedIds, type ActorRecord, type MovieRecord, type RecordKindName, type RecordsByKind } from '../domain/records';
 import type { actorResource, movieResource } from '../validation/resources';
 
-export type ActorResource = z.output<typeof actorResource>;
-export type MovieResource = z.output<typeof movieResource>;
+type ActorResource = z.output<typeof actorResource>;
+type MovieResource = z.output<typeof movieResource>;
 
 interface ResourcesByKind {
   actor: ActorResource;

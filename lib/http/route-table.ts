@@ -109,7 +109,7 @@ export interface RouteDefinition extends OperationDefinition {
   handler: string;
   response: ResponseKind;
   /**
-   * The error statuses the operation's own work can answer (lib/storage: an
+   * The error statuses the operation's own work can answer (lib/services: an
    * unknown id, a duplicate, a cast limit…). Those that follow from the other
    * facts are added by errorStatuses().
    */

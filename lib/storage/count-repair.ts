@@ -4,7 +4,7 @@
  * versions before the stream consumer wrote, and a recount from the records.
  */
 import { BatchGetCommand, PutCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { counterItem, counterUpdate } from './records';
+import { counterItem, counterUpdate } from './items';
 import { store, type RecordKind } from './store';
 import { MAX_ATTEMPTS, pause } from './transact';
 
@@ -62,7 +62,7 @@ export const foldShards = async (kind: RecordKind): Promise<number> => {
 };
 
 /**
- * Puts the counter on gsi1 (records.ts) now rather than at the stream's next
+ * Puts the counter on gsi1 (keys.ts, items.ts) now rather than at the stream's next
  * event: a stage upgraded from a version whose counter was off the index
  * otherwise pays a GetItem on each first page until its next create or
  * delete. Adds nothing; idempotent.

@@ -9,7 +9,7 @@ import { ConfigError, InvalidCursorError } from '../domain/errors';
 
 export const invalidCursor = (): InvalidCursorError => new InvalidCursorError();
 
-export interface CursorCodec {
+interface CursorCodec {
   /** `query` names the filters the position belongs to, `list` the list; a cursor only continues those. */
   encode(position: string, query: string, list: string): string;
   decode(cursor: string, query: string, list: string): string;

@@ -1,5 +1,5 @@
 /**
- * Soft delete: what a delete removed, kept for DELETED_TTL_SECONDS so that it
+ * Soft delete: what a delete removed, kept for DELETED_TTL_SECONDS (items.ts) so that it
  * can be listed and restored (docs/endpoints.md#resources, "Deleting is soft for 30 days").
  *
  *   <KIND>_DELETED#<id>   the record as it was when deleted (`record`, its
@@ -14,49 +14,11 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { RecordNotFoundError } from '../domain/errors';
-import type { DeletedPage, DeletedRecord } from '../domain/records';
-import { ULID } from '../validation/schemas';
+import { ULID, type DeletedPage } from '../domain/records';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import type { StoredRecord } from './records';
+import type { DeletedItem, StoredRecord } from './items';
+import { deletedKey, deletedPartition } from './keys';
 import { store, type RecordKind } from './store';
-import type { GuardedWrite } from './transact';
-
-/** How long a deleted record can be restored; DynamoDB's TTL removes it afterwards (within a few days). */
-export const DELETED_TTL_SECONDS = 30 * 24 * 60 * 60;
-
-export const deletedKey = (kind: RecordKind, id: string) => ({ pk: `${kind.key}_DELETED#${id}` });
-export const deletedPartition = (kind: RecordKind) => `${kind.key}_DELETED`;
-
-export interface DeletedItem<T extends StoredRecord> extends Omit<DeletedRecord<T>, 'deleted_by'> {
-  deleted_by?: string;
-  pk: string;
-  gsi1pk: string;
-  gsi1sk: string;
-  expires_at: number;
-}
-
-/**
- * The Put that keeps `record` (as read by the delete, links included) for
- * DELETED_TTL_SECONDS. One item of a few kilobytes at most (a name of 200
- * characters and 50 ids), far below DynamoDB's 400 KB. A record deleted,
- * restored and deleted again simply replaces its earlier (already removed) item.
- */
-export const deletedPut = (kind: RecordKind, record: StoredRecord, deletedAt: string, deletedBy: string | undefined): GuardedWrite => ({
-  write: {
-    Put: {
-      TableName: kind.table,
-      Item: {
-        ...deletedKey(kind, record.id),
-        gsi1pk: deletedPartition(kind),
-        gsi1sk: `${deletedAt}#${record.id}`,
-        record,
-        deleted_at: deletedAt,
-        ...(deletedBy === undefined ? {} : { deleted_by: deletedBy }),
-        expires_at: Math.floor(Date.parse(deletedAt) / 1000) + DELETED_TTL_SECONDS,
-      } satisfies DeletedItem<StoredRecord>,
-    },
-  },
-});
 
 /** TTL deletion lags by up to days: an item past its `expires_at` counts as gone. */
 const expired = (item: { expires_at: number }): boolean => item.expires_at < Date.now() / 1000;

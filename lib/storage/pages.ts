@@ -15,25 +15,15 @@
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { READ_BUDGET_UNITS } from '../domain/limits';
-import type { RecordPage } from '../domain/records';
+import { ULID, type RecordPage } from '../domain/records';
 import { MAX_WORD_BYTES, searchWords } from '../domain/text';
-import { ULID } from '../validation/schemas';
 import { decodeCursor, encodeCursor, invalidCursor } from './cursor';
-import {
-  COUNTER_POSITION,
-  listPartition,
-  MAX_WORD_ITEM_BYTES,
-  readRecords,
-  readTotal,
-  recordKey,
-  rememberTotal,
-  wordKey,
-  wordPartition,
-  type StoredRecord,
-} from './records';
+import { MAX_WORD_ITEM_BYTES, type StoredRecord } from './items';
+import { COUNTER_POSITION, listPartition, recordKey, wordKey, wordPartition } from './keys';
+import { readRecords, readTotal, rememberTotal } from './records';
 import { store, type RecordKind } from './store';
 
-export interface PageRequest<T> {
+interface PageRequest<T> {
   kind: RecordKind;
   limit: number;
   cursor: string | undefined;
@@ -61,7 +51,7 @@ export interface Page<T> {
 }
 
 /** What selects a page of a list: the parameters every list has, and its filters. */
-export interface ListQuery {
+interface ListQuery {
   limit: number;
   cursor?: string | undefined;
   q?: string | undefined;
@@ -70,7 +60,7 @@ export interface ListQuery {
 /**
  * One page of a list of `kind`, with its total: what GET /actors and GET
  * /movies answer. A first page reads `total` with its records (the counter
- * sits in the list partition, records.ts); a later page reads the counter
+ * sits in the list partition, keys.ts); a later page reads the counter
  * itself, unless this instance read it less than a second ago.
  */
 export const readList = async <T extends StoredRecord>(

@@ -16,7 +16,7 @@
 import { BatchGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StoreBusyError } from '../domain/errors';
 import { logger } from '../log';
-import { counterUpdate } from './records';
+import { counterUpdate } from './items';
 import { store, type RecordKind } from './store';
 import { MAX_ATTEMPTS, pause } from './transact';
 
@@ -29,7 +29,7 @@ export interface StreamRecord {
 }
 
 /** One insert or removal of a record: what moves a count. */
-export interface CountedEvent {
+interface CountedEvent {
   eventID: string;
   table: string;
   kind: RecordKind['key'];
@@ -83,7 +83,7 @@ export const counterChunks = (events: readonly CountedEvent[], size = EVENTS_PER
 
 export const netDelta = (events: readonly CountedEvent[]): number => events.reduce((sum, event) => sum + event.delta, 0);
 
-export const seenKey = (eventID: string) => ({ pk: `SEEN#${eventID}` });
+const seenKey = (eventID: string) => ({ pk: `SEEN#${eventID}` });
 
 /** Counts a batch of stream records, each insert and removal exactly once however often it is delivered. */
 export const countStreamRecords = async (records: readonly StreamRecord[], now = Date.now()): Promise<void> => {

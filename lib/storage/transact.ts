@@ -4,31 +4,11 @@
  * missing actor…), so a cancelled transaction turns into the right error
  * without guesswork. Stale reads are retried from a fresh read.
  */
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { StaleReadError, StoreBusyError } from '../domain/errors';
 import { count } from '../log';
+import { staleRead, type GuardedWrite } from './items';
 import { store } from './store';
-
-export type WriteItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-export interface GuardedWrite {
-  write: WriteItem;
-  /** The error to raise when this item's condition fails; omitted for unconditional writes. */
-  onConditionFailed?: () => Error;
-  /**
-   * For a Put that must not find an item at its key (a claim): where it is,
-   * and whether the item found there fails its condition. When the
-   * transaction is cancelled by a conflict, these keys are read before it is
-   * retried, so a request that could only fail (a duplicate name, a replayed
-   * Idempotency-Key) fails at once instead of contending again for the claim
-   * it lost.
-   */
-  claim?: { table: string; pk: string; failsIfFound: (found: Record<string, unknown>) => boolean };
-}
-
-export const staleRead = (cause?: unknown): Error =>
-  new StaleReadError('The record changed while it was being updated.', cause === undefined ? undefined : { cause });
 
 interface CancellationReason {
   Code?: string;

@@ -6,7 +6,7 @@
  * function bundle.
  */
 import * as z from 'zod/mini';
-import { ULID } from './schemas';
+import { ULID } from '../domain/records';
 
 const id = z.string().check(z.regex(ULID), z.describe('Server-generated ULID (sortable by creation).'));
 // As Date#toISOString writes them: UTC, milliseconds.

@@ -19,6 +19,7 @@ import {
   MAX_TITLE_LENGTH,
 } from '../domain/limits';
 import { BIDI_CONTROLS, FORBIDDEN_IN_TEXT } from '../domain/text';
+import { ULID } from '../domain/records';
 
 /**
  * What JSON Schema should say about a value a schema accepts (parsed, for
@@ -70,8 +71,6 @@ const calendarDate = (...rules: z.core.$ZodCheck<string>[]) =>
     { format: 'date', description: `A real calendar date, from ${EARLIEST_DATE} on.` },
   );
 
-/** A ULID: 26 characters of Crockford base 32, as every record id is. */
-export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 const recordId = z.string({ error: 'must be an id string' }).check(z.regex(ULID, 'must be an id (26-character ULID)'));
 

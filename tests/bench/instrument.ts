@@ -67,7 +67,7 @@ const partitionOf = (input: Record<string, unknown>): string | undefined => {
 
 export const loadInstrumented = async (): Promise<Instrumented> => {
   const { db } = (await import('../../lib/storage/store')).store();
-  const { createActor } = await import('../../lib/storage/actors');
+  const { createActor } = await import('../../lib/services/actors');
   const handlers = {
     getActor: (await import('../../functions/actors/get')).handler as unknown as Handler,
     listActors: (await import('../../functions/actors/list')).handler as unknown as Handler,

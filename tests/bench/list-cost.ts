@@ -39,7 +39,7 @@ export const seedActors = async (
   } finally {
     instrumented.mode.capture = false;
   }
-  const { counterUpdate } = await import('../../lib/storage/records');
+  const { counterUpdate } = await import('../../lib/storage/items');
   const { store } = await import('../../lib/storage/store');
   const puts: Item[] = [];
   for (const input of instrumented.seen.captured) {

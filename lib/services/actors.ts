@@ -1,38 +1,32 @@
-/** Actors: reads, writes and lists, with their uniqueness, search words and cast links kept in step. */
+/**
+ * Actors: reads, writes and lists, with the rules they keep (a unique name,
+ * If-Match, Idempotency-Key), their search words and cast links kept in step.
+ */
 import { ageOn, todayUtc } from '../domain/dates';
-import type { ActorRecord, DeletedPage, RecordPage } from '../domain/records';
+import { setOf, type DeletedPage, type RecordPage } from '../domain/records';
 import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
-import { audit } from '../log';
-import type { ActorCreate, ActorListQuery, ActorUpdate, DeletedListQuery } from '../validation/schemas';
-import { deleteLinkedRecord, restoreLinkedRecord, setOf } from './cast';
-import { newId } from './ids';
-import { listDeleted } from './deleted';
-import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
-import type { MovieItem } from './movies';
-import { readList } from './pages';
+import { listDeleted } from '../storage/deleted';
+import { newId } from '../storage/ids';
 import {
   changedIdentity,
-  checkExpectedVersion,
   claimPkOf,
   heldIdentity,
   identityChanged,
-  insertRecord,
   newRecordFields,
-  onChangedMeanwhile,
-  readRecord,
+  recordInserted,
   recordUpdate,
+  type ActorItem,
   type CreatedRecord,
   type Identity,
-  type StoredRecord,
-} from './records';
-import { store } from './store';
-import { transactWrite, withFreshReads } from './transact';
-
-/** An actor as stored: the record, its claim's key and its case-folded gender. */
-export interface ActorItem extends StoredRecord, ActorRecord {
-  /** Case-folded gender, for the `gender` filter. */
-  gender_key: string;
-}
+  type MovieItem,
+} from '../storage/items';
+import { readList } from '../storage/pages';
+import { readRecord } from '../storage/records';
+import { store } from '../storage/store';
+import type { ActorCreate, ActorListQuery, ActorUpdate, DeletedListQuery } from '../validation/schemas';
+import { change, checkExpectedVersion, onChangedMeanwhile } from './changes';
+import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { deleteLinkedRecord, restoreLinkedRecord } from './linked';
 
 const identityOf = (name: string): Identity => ({
   unique: comparableText(name),
@@ -62,10 +56,14 @@ const newActorRecord = (input: ActorCreate, created: CreatedRecord): ActorItem =
 
 export const createActor = (input: ActorCreate, claims: KeyClaims<ActorItem> = () => []): Promise<ActorItem> =>
   // Nothing is read first, but a transaction can still meet another one writing the same name claim.
-  withFreshReads(async () => {
+  change<ActorItem>(() => {
     const record = newActorRecord(input, { id: newId(), created_at: new Date().toISOString() });
-    await insertRecord(store().actors, record, identityOf(input.name), { claims: claims(record) });
-    return record;
+    return {
+      // The key's claim first: when a racing retry loses on both the key and the name, it is a replay, not a duplicate.
+      writes: [...claims(record), ...recordInserted(store().actors, record, identityOf(input.name))],
+      result: record,
+      audit: { operation: 'actor.create', recordId: record.id, versionBefore: null, versionAfter: record.version },
+    };
   });
 
 /** createActor, at most once per `Idempotency-Key` of the caller. */
@@ -77,28 +75,30 @@ export const createActorOnce = (input: ActorCreate, request: IdempotentRequest |
   );
 
 export const updateActor = (id: string, changes: ActorUpdate, expectedVersion?: number): Promise<ActorItem> =>
-  withFreshReads(async () => {
+  change<ActorItem>(async () => {
     const { actors } = store();
     const current = await getActor(id);
     checkExpectedVersion(actors, current.version, expectedVersion);
     const next = { ...current, ...changes, gender_key: comparableText(changes.gender ?? current.gender) };
     const changed = (['name', 'gender', 'birth_date'] as const).filter((field) => next[field] !== current[field]);
-    if (changed.length === 0) return current;
+    if (changed.length === 0) return { unchanged: current };
     const now = new Date().toISOString();
     const held = heldBy(current);
     const after = changedIdentity(actors, current, held, next.name !== current.name, () => identityOf(next.name));
-    await transactWrite([
-      recordUpdate(
-        actors,
-        current,
-        { name: next.name, gender: next.gender, gender_key: next.gender_key, birth_date: next.birth_date, unique_pk: after.unique_pk },
-        now,
-        onChangedMeanwhile(actors, expectedVersion),
-      ),
-      ...identityChanged(actors, id, held, after.identity),
-    ]);
-    audit('actor.update', id, current.version, current.version + 1);
-    return { ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now };
+    return {
+      writes: [
+        recordUpdate(
+          actors,
+          current,
+          { name: next.name, gender: next.gender, gender_key: next.gender_key, birth_date: next.birth_date, unique_pk: after.unique_pk },
+          now,
+          onChangedMeanwhile(actors, expectedVersion),
+        ),
+        ...identityChanged(actors, id, held, after.identity),
+      ],
+      result: { ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now },
+      audit: { operation: 'actor.update', recordId: id, versionBefore: current.version, versionAfter: current.version + 1 },
+    };
   });
 
 /** Deletes the actor and takes them out of every cast, in one transaction. */

@@ -1,38 +1,36 @@
-/** Movies: reads, writes and lists, with uniqueness, search words and both sides of the cast kept in step. */
+/**
+ * Movies: reads, writes and lists, with the rules they keep (a unique title
+ * and date, the cast and filmography limits, If-Match, Idempotency-Key),
+ * their search words and both sides of the cast kept in step.
+ */
 import { RecordNotFoundError, RuleViolationError, type FieldIssue } from '../domain/errors';
 import { MAX_CAST_SIZE, MAX_FILMOGRAPHY } from '../domain/limits';
-import type { DeletedPage, MovieRecord, RecordPage } from '../domain/records';
+import { linkDifference, setOf, type DeletedPage, type LinkDifference, type RecordPage } from '../domain/records';
 import { comparableText, legacyComparableText, legacySearchWords, searchWords } from '../domain/text';
-import { audit } from '../log';
-import type { DeletedListQuery, MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
-import type { ActorItem } from './actors';
-import { deleteLinkedRecord, restoreLinkedRecord, linkChange, readLinked, setOf } from './cast';
-import { newId } from './ids';
-import { listDeleted } from './deleted';
-import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
-import { readList } from './pages';
+import { listDeleted } from '../storage/deleted';
+import { newId } from '../storage/ids';
 import {
   changedIdentity,
-  checkExpectedVersion,
   claimPkOf,
   heldIdentity,
   identityChanged,
-  ensureFitsOneChange,
-  insertRecord,
+  linkRemoved,
   newRecordFields,
-  onChangedMeanwhile,
-  readRecord,
-  readRecords,
+  recordInserted,
   recordUpdate,
+  type ActorItem,
   type CreatedRecord,
+  type GuardedWrite,
   type Identity,
-  type StoredRecord,
-} from './records';
-import { store } from './store';
-import { transactWrite, withFreshReads } from './transact';
-
-/** A movie as stored: the record and its claim's key. */
-export interface MovieItem extends StoredRecord, MovieRecord {}
+  type MovieItem,
+} from '../storage/items';
+import { readList } from '../storage/pages';
+import { readLinked, readRecord, readRecords } from '../storage/records';
+import { store } from '../storage/store';
+import type { DeletedListQuery, MovieCreate, MovieListQuery, MovieUpdate } from '../validation/schemas';
+import { change, checkExpectedVersion, onChangedMeanwhile } from './changes';
+import { createOnce, restoreOnce, type IdempotentRequest, type KeyClaims } from './idempotency';
+import { deleteLinkedRecord, linkAdd, restoreLinkedRecord } from './linked';
 
 const identityOf = (title: string, releaseDate: string): Identity => ({
   unique: `${releaseDate}#${comparableText(title)}`,
@@ -58,12 +56,13 @@ export const getMovie = (id: string): Promise<MovieItem> => readRecord<MovieItem
  * Reads the actors about to join a cast: each must exist and have room for
  * one more movie. Problems are reported per entry of the request's `actor_ids`.
  */
-const checkActorsCanJoin = async (requested: string[], joining: Set<string>): Promise<void> => {
-  if (joining.size === 0) return;
+const checkActorsCanJoin = async (requested: readonly string[], joining: readonly string[]): Promise<void> => {
+  if (joining.length === 0) return;
   const found = new Map((await readRecords<ActorItem>(store().actors, joining)).map((actor) => [actor.id, actor]));
   const issues: FieldIssue[] = [];
+  const joiningIds = new Set(joining);
   requested.forEach((id, index) => {
-    if (!joining.has(id)) return;
+    if (!joiningIds.has(id)) return;
     const actor = found.get(id);
     if (actor === undefined) issues.push({ field: `actor_ids.${index}`, message: `no actor has the id ${id}` });
     else if ((actor.movie_ids?.size ?? 0) >= MAX_FILMOGRAPHY) {
@@ -83,16 +82,20 @@ const newMovieRecord = (input: MovieCreate, created: CreatedRecord): MovieItem =
 });
 
 export const createMovie = (input: MovieCreate, claims: KeyClaims<MovieItem> = () => []): Promise<MovieItem> =>
-  withFreshReads(async () => {
+  change<MovieItem>(async () => {
     const cast = input.actor_ids ?? [];
-    await checkActorsCanJoin(cast, new Set(cast));
+    await checkActorsCanJoin(cast, cast);
     const record = newMovieRecord(input, { id: newId(), created_at: new Date().toISOString() });
-    await insertRecord(store().movies, record, identityOf(input.title, input.release_date), {
-      claims: claims(record),
-      links: cast.map((actorId) => linkChange(store().actors, actorId, 'add', record.id, record.created_at)),
-      linkedIds: cast,
-    });
-    return record;
+    return {
+      writes: [
+        // The key's claim first: when a racing retry loses on both the key and the title, it is a replay, not a duplicate.
+        ...claims(record),
+        ...recordInserted(store().movies, record, identityOf(input.title, input.release_date)),
+        ...cast.map((actorId) => linkAdd(store().actors, actorId, record.id, record.created_at)),
+      ],
+      result: record,
+      audit: { operation: 'movie.create', recordId: record.id, versionBefore: null, versionAfter: record.version, linked: cast },
+    };
   });
 
 /** createMovie, at most once per `Idempotency-Key` of the caller. */
@@ -103,37 +106,42 @@ export const createMovieOnce = (input: MovieCreate, request: IdempotentRequest |
     (created) => newMovieRecord(input, created),
   );
 
+/** Where a change takes a movie: its title, date and cast, any of them unchanged. */
+interface MovieChange {
+  title: string;
+  release_date: string;
+  actor_ids: Set<string>;
+}
+
 /**
- * Moves a movie to `next` (title, date and cast; any of them unchanged),
- * with both sides of every cast change, in one transaction. The one write
- * path of PATCH and of the single-actor cast changes.
+ * The writes that move a movie to `next`, with both sides of every cast
+ * change (`cast`, computed once by the caller), and the movie as it is then.
+ * The one write path of PATCH and of the single-actor cast changes.
  */
-const changeMovie = async (
+const movieChanged = (
   current: MovieItem,
-  next: { title: string; release_date: string; actor_ids: Set<string> },
+  next: MovieChange,
+  cast: LinkDifference,
   expectedVersion: number | undefined,
-): Promise<MovieItem> => {
+): { writes: GuardedWrite[]; result: MovieItem } => {
   const { actors, movies } = store();
-  const castBefore = setOf(current.actor_ids);
-  const joining = [...next.actor_ids].filter((actorId) => !castBefore.has(actorId));
-  const leaving = [...castBefore].filter((actorId) => !next.actor_ids.has(actorId));
   const now = new Date().toISOString();
   const held = heldBy(current);
   const renamed = next.title !== current.title || next.release_date !== current.release_date;
   const after = changedIdentity(movies, current, held, renamed, () => identityOf(next.title, next.release_date));
-  await transactWrite(
-    ensureFitsOneChange([
+  return {
+    writes: [
       recordUpdate(movies, current, { ...next, unique_pk: after.unique_pk }, now, onChangedMeanwhile(movies, expectedVersion)),
       ...identityChanged(movies, current.id, held, after.identity),
-      ...joining.map((actorId) => linkChange(actors, actorId, 'add', current.id, now)),
-      ...leaving.map((actorId) => linkChange(actors, actorId, 'remove', current.id, now)),
-    ]),
-  );
-  return { ...current, ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now };
+      ...cast.joining.map((actorId) => linkAdd(actors, actorId, current.id, now)),
+      ...cast.leaving.map((actorId) => linkRemoved(actors, actorId, current.id, now)),
+    ],
+    result: { ...current, ...next, unique_pk: after.unique_pk, version: current.version + 1, updated_at: now },
+  };
 };
 
 export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: number): Promise<MovieItem> =>
-  withFreshReads(async () => {
+  change<MovieItem>(async () => {
     const current = await getMovie(id);
     checkExpectedVersion(store().movies, current.version, expectedVersion);
     const castBefore = setOf(current.actor_ids);
@@ -142,46 +150,52 @@ export const updateMovie = (id: string, changes: MovieUpdate, expectedVersion?: 
       release_date: changes.release_date ?? current.release_date,
       actor_ids: changes.actor_ids === undefined ? castBefore : new Set(changes.actor_ids),
     };
-    const joining = new Set([...next.actor_ids].filter((actorId) => !castBefore.has(actorId)));
-    const castChanged = joining.size > 0 || next.actor_ids.size !== castBefore.size;
-    if (next.title === current.title && next.release_date === current.release_date && !castChanged) return current;
-    await checkActorsCanJoin(changes.actor_ids ?? [], joining);
-    const updated = await changeMovie(current, next, expectedVersion);
-    audit('movie.update', id, current.version, updated.version, symmetricDifference(castBefore, next.actor_ids));
-    return updated;
+    const cast = linkDifference(castBefore, next.actor_ids);
+    const castChanged = cast.joining.length > 0 || cast.leaving.length > 0;
+    if (next.title === current.title && next.release_date === current.release_date && !castChanged) return { unchanged: current };
+    await checkActorsCanJoin(changes.actor_ids ?? [], cast.joining);
+    const { writes, result } = movieChanged(current, next, cast, expectedVersion);
+    return {
+      writes,
+      result,
+      audit: { operation: 'movie.update', recordId: id, versionBefore: current.version, versionAfter: result.version, linked: [...cast.joining, ...cast.leaving] },
+    };
   });
-
-const symmetricDifference = (before: Set<string>, after: Set<string>): string[] => [
-  ...[...after].filter((id) => !before.has(id)),
-  ...[...before].filter((id) => !after.has(id)),
-];
 
 /** Adds one actor to the cast; adding someone already cast changes nothing. */
 export const addCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieItem> =>
-  withFreshReads(async () => {
+  change<MovieItem>(async () => {
     const current = await getMovie(movieId);
     checkExpectedVersion(store().movies, current.version, expectedVersion);
     const cast = setOf(current.actor_ids);
-    if (cast.has(actorId)) return current;
+    if (cast.has(actorId)) return { unchanged: current };
     if (cast.size >= MAX_CAST_SIZE) throw new RuleViolationError(`The cast already has ${MAX_CAST_SIZE} actors, the most allowed.`);
     const actor = await readRecord<ActorItem>(store().actors, actorId);
     if ((actor.movie_ids?.size ?? 0) >= MAX_FILMOGRAPHY) {
       throw new RuleViolationError(`The actor is already cast in ${MAX_FILMOGRAPHY} movies, the most allowed.`);
     }
-    const updated = await changeMovie(current, { title: current.title, release_date: current.release_date, actor_ids: cast.add(actorId) }, expectedVersion);
-    audit('movie.cast.add', movieId, current.version, updated.version, [actorId]);
-    return updated;
+    const next = { title: current.title, release_date: current.release_date, actor_ids: cast.add(actorId) };
+    const { writes, result } = movieChanged(current, next, { joining: [actorId], leaving: [] }, expectedVersion);
+    return {
+      writes,
+      result,
+      audit: { operation: 'movie.cast.add', recordId: movieId, versionBefore: current.version, versionAfter: result.version, linked: [actorId] },
+    };
   });
 
 export const removeCastMember = (movieId: string, actorId: string, expectedVersion?: number): Promise<MovieItem> =>
-  withFreshReads(async () => {
+  change<MovieItem>(async () => {
     const current = await getMovie(movieId);
     checkExpectedVersion(store().movies, current.version, expectedVersion);
     const cast = setOf(current.actor_ids);
     if (!cast.delete(actorId)) throw new RecordNotFoundError(`Actor ${actorId} is not in the cast of this movie.`);
-    const updated = await changeMovie(current, { title: current.title, release_date: current.release_date, actor_ids: cast }, expectedVersion);
-    audit('movie.cast.remove', movieId, current.version, updated.version, [actorId]);
-    return updated;
+    const next = { title: current.title, release_date: current.release_date, actor_ids: cast };
+    const { writes, result } = movieChanged(current, next, { joining: [], leaving: [actorId] }, expectedVersion);
+    return {
+      writes,
+      result,
+      audit: { operation: 'movie.cast.remove', recordId: movieId, versionBefore: current.version, versionAfter: result.version, linked: [actorId] },
+    };
   });
 
 /** Deletes the movie and takes it out of every filmography, in one transaction. */
