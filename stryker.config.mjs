@@ -13,6 +13,8 @@ const MUTATED = [
   'lib/auth/permissions.ts',
   'lib/auth/verified-tokens.ts',
   'lib/storage/cursor.ts',
+  'lib/storage/keys.ts',
+  'lib/storage/items.ts',
   'lib/http/error-mapping.ts',
   'lib/http/error-responder.ts',
   'lib/http/parse.ts',
