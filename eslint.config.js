@@ -21,6 +21,33 @@ const strictPlus = { allowAny: false, allowBoolean: false, allowNullish: false, 
 // As tsc's noUnusedLocals/noUnusedParameters accept: a `_name`, and a key omitted by a rest sibling, are deliberate.
 const unusedVars = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true };
 
+/**
+ * The layers, as import zones (docs/design-and-limits.md#project-layout): each
+ * entry names the files of a layer and what they may not import, so an import
+ * that runs up (or sideways past a layer) fails the lint. ESLint's own
+ * no-restricted-imports, one files block per layer; `import type` counts too.
+ */
+const below = (layerName, paths) => paths.map((path) => ({ group: [path, `${path}/**`], message: `${layerName} does not import ${path}: layers look only down.` }));
+const LAYERS = [
+  // The casting agency's own terms: nothing of ours, and no I/O.
+  { files: ['lib/domain/**/*.ts'], forbidden: [{ group: ['../*', '../**'], message: 'lib/domain imports nothing of ours outside lib/domain.' }] },
+  { files: ['lib/validation/**/*.ts'], forbidden: below('lib/validation', ['../http', '../services', '../storage', '../auth']) },
+  { files: ['lib/auth/**/*.ts'], forbidden: below('lib/auth', ['../http', '../services', '../storage', '../validation']) },
+  // DynamoDB in the domain's terms: no HTTP, no request schemas, no business rules.
+  { files: ['lib/storage/**/*.ts'], forbidden: below('lib/storage', ['../http', '../validation', '../services', '../auth']) },
+  { files: ['lib/services/**/*.ts'], forbidden: below('lib/services', ['../http', '../auth']) },
+  // HTTP reaches the records only through the services a handler calls.
+  { files: ['lib/http/**/*.ts'], forbidden: below('lib/http', ['../storage', '../services']) },
+  // A handler: operation() on its route-table entry and one call into the services.
+  {
+    files: ['functions/actors/**/*.ts', 'functions/movies/**/*.ts'],
+    forbidden: below('A handler', ['../../lib/storage', '../../lib/domain', '../../lib/validation', '../../lib/auth', '../../lib/config', '../../lib/log']),
+  },
+  { files: ['functions/*.ts'], forbidden: below('A handler', ['../lib/storage', '../lib/services', '../lib/domain', '../lib/auth', '../lib/config', '../lib/log']) },
+  // The stream consumer has no HTTP: it calls the storage's counter directly.
+  { files: ['functions/streams/**/*.ts'], forbidden: below('The stream consumer', ['../../lib/http', '../../lib/services']) },
+];
+
 export default defineConfig(
   {
     ignores: ['node_modules/', '.local/', '.esbuild*/', '.serverless/', '.serverless-offline/', 'coverage/', '.bench/', '.stryker-tmp/', 'reports/'],
@@ -40,6 +67,7 @@ export default defineConfig(
       '@typescript-eslint/no-unused-vars': ['error', unusedVars],
     },
   },
+  ...LAYERS.map(({ files, forbidden }) => ({ files, rules: { 'no-restricted-imports': ['error', { patterns: forbidden }] } })),
   {
     files: ['tests/**/*.ts'],
     rules: {
