@@ -1,6 +1,6 @@
 /**
  * The demo cast `npm start` loads into a fresh database. Written through the
- * data layer, so every index item exists; the data layer opens its store from
+ * services, so every index item exists; the storage opens its store from
  * the environment at the first write, so the caller sets that first.
  */
 import { createActor } from '../services/actors';

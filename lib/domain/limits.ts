@@ -1,6 +1,6 @@
 /**
  * The limits of the casting agency's records, in one place: the validation
- * schemas, the data layer and the OpenAPI document all read them from here.
+ * schemas, the services and the OpenAPI document all read them from here.
  * docs/endpoints.md#validation-and-limits explains each to clients.
  */
 

@@ -2,14 +2,14 @@
  * The store: one DynamoDB document client and the description of each kind
  * of record, made from configuration by `openStore`. A function instance
  * makes it once, on first use (not at import, so that tools and tests can
- * point the data layer elsewhere before anything is read), and reuses it for
+ * point the storage elsewhere before anything is read), and reuses it for
  * every request.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readDataConfig, type DataConfig } from '../config';
 
-/** What the data layer needs to know about a kind of record, wherever it stores it. */
+/** What the storage needs to know about a kind of record, wherever it stores it. */
 export interface RecordKind {
   /** Prefix of its items' keys, the name of its list on index gsi1, and the list a cursor is bound to. */
   readonly key: 'ACTOR' | 'MOVIE';
@@ -52,7 +52,7 @@ let current: Store | undefined;
 /** This instance's store, opened from the environment's configuration on first use. */
 export const store = (): Store => (current ??= openStore(readDataConfig()));
 
-/** Points this instance's data layer at another store (the fault tests' proxy); returns the one it replaces. */
+/** Points this instance's storage at another store (the fault tests' proxy); returns the one it replaces. */
 export const useStore = (next: Store | undefined): Store | undefined => {
   const previous = current;
   current = next;
