@@ -6,7 +6,7 @@
  *
  * Only lib/http/openapi.ts imports this module, so none of it reaches a
  * function bundle: every bundle holds the schemas, and the prose would count
- * against the bundle-size bar (README §6, BENCHMARKS.md) for nothing, as
+ * against the bundle-size bar (BENCHMARKS.md) for nothing, as
  * clients read it in openapi.json. tests/unit/bundle-prose.test.ts checks.
  */
 import type * as z from 'zod/mini';

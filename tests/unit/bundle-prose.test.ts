@@ -2,7 +2,7 @@
  * No function bundle carries the prose of the OpenAPI document: it is written
  * once into openapi.json, and only the functions that serve that file
  * (openapi, docs) hold it. Every byte counts against the bundle-size bar
- * (README §6, BENCHMARKS.md).
+ * (BENCHMARKS.md).
  *
  * Each function of serverless.yml is bundled with the esbuild options
  * serverless-esbuild uses (tests/bench/esbuild-options.ts), its packages left
