@@ -7,7 +7,7 @@
  * Only lib/http/openapi.ts imports this module, so none of it reaches a
  * function bundle: every bundle holds the schemas, and the prose would count
  * against the bundle-size bar (BENCHMARKS.md) for nothing, as
- * clients read it in openapi.json. tests/unit/bundle-prose.test.ts checks.
+ * clients read it in openapi.json. tests/unit/bundle-contents.test.ts checks.
  */
 import type * as z from 'zod/mini';
 import { EARLIEST_DATE, MAX_CAST_SIZE, MAX_CHANGE_ITEMS, MAX_GENDER_LENGTH, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from '../domain/limits';

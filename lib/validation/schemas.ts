@@ -24,6 +24,17 @@ import {
 } from '../domain/limits';
 import { BIDI_CONTROLS, FORBIDDEN_IN_TEXT } from '../domain/text';
 
+/**
+ * `pure(() => x)` is `x`, built as the module loads; the annotation tells
+ * esbuild that the call has no side effects, so a function's bundle keeps
+ * only the schemas its route uses, and only the parts of zod those need,
+ * instead of every schema below: 7 to 18 KB less per bundle when it came in.
+ * Every top-level schema is built through it, and nothing here may have an
+ * effect beyond building its schema (tests/unit/bundle-contents.test.ts).
+ */
+/* @__NO_SIDE_EFFECTS__ */
+const pure = <T>(build: () => T): T => build();
+
 const requiredString = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
@@ -56,15 +67,15 @@ const calendarDate = (...rules: z.core.$ZodCheck<string>[]) =>
 /** A ULID: 26 characters of Crockford base 32, as every record id is. */
 export const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-const recordId = z.string({ error: 'must be an id string' }).check(z.regex(ULID, 'must be an id (26-character ULID)'));
+const recordId = pure(() => z.string({ error: 'must be an id string' }).check(z.regex(ULID, 'must be an id (26-character ULID)')));
 
 // ---- actors -------------------------------------------------------------
 
-const actorFields = {
+const actorFields = pure(() => ({
   name: text(MAX_NAME_LENGTH),
   gender: text(MAX_GENDER_LENGTH),
   birth_date: calendarDate(z.refine((value) => value <= todayUtc(), 'must not be in the future')),
-};
+}));
 
 /** Fields a client may read but never write. */
 export const ACTOR_READ_ONLY = ['id', 'age', 'movie_ids', 'version', 'created_at', 'updated_at'] as const;
@@ -72,8 +83,8 @@ export const ACTOR_READ_ONLY = ['id', 'age', 'movie_ids', 'version', 'created_at
 const atLeastOneField = (fields: string) =>
   z.refine((body: unknown) => Object.keys(body as object).length > 0, `must change at least one of ${fields}`);
 
-export const actorCreateBody = z.strictObject(actorFields);
-export const actorUpdateBody = z.partial(z.strictObject(actorFields)).check(atLeastOneField('name, gender, birth_date'));
+export const actorCreateBody = pure(() => z.strictObject(actorFields));
+export const actorUpdateBody = pure(() => z.partial(z.strictObject(actorFields)).check(atLeastOneField('name, gender, birth_date')));
 
 export type ActorCreate = z.infer<typeof actorCreateBody>;
 export type ActorUpdate = z.infer<typeof actorUpdateBody>;
@@ -89,18 +100,18 @@ const castIds = () =>
       z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat an actor'),
     );
 
-const movieFields = {
+const movieFields = pure(() => ({
   title: text(MAX_TITLE_LENGTH),
   release_date: calendarDate(),
   actor_ids: castIds(),
-};
+}));
 
 export const MOVIE_READ_ONLY = ['id', 'version', 'created_at', 'updated_at'] as const;
 
-export const movieCreateBody = z.strictObject({ ...movieFields, actor_ids: z.optional(movieFields.actor_ids) });
+export const movieCreateBody = pure(() => z.strictObject({ ...movieFields, actor_ids: z.optional(movieFields.actor_ids) }));
 // The cast a PATCH sends replaces the whole cast: a schema of its own, which the document describes apart.
-export const movieUpdateBody = z.partial(z.strictObject({ ...movieFields, actor_ids: castIds() })).check(
-  atLeastOneField('title, release_date, actor_ids'),
+export const movieUpdateBody = pure(() =>
+  z.partial(z.strictObject({ ...movieFields, actor_ids: castIds() })).check(atLeastOneField('title, release_date, actor_ids')),
 );
 
 export type MovieCreate = z.infer<typeof movieCreateBody>;
@@ -114,68 +125,74 @@ const wholeNumber = (min: number, max: number) =>
     z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
   );
 
-const searchText = z
-  .string()
-  .check(
-    z.trim(),
-    z.minLength(1, 'must not be empty'),
-    z.maxLength(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
-    z.refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or digit'),
-  );
+const searchText = pure(() =>
+  z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(MAX_SEARCH_LENGTH, `must be at most ${MAX_SEARCH_LENGTH} characters`),
+      z.refine((value) => /[\p{L}\p{N}]/u.test(value), 'must contain a letter or digit'),
+    ),
+);
 
-const paging = {
+const paging = pure(() => ({
   limit: z._default(wholeNumber(1, MAX_PAGE_SIZE), DEFAULT_PAGE_SIZE),
   cursor: z.optional(
     z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(1024, 'is not a cursor this API issued')),
   ),
-};
+}));
 
-export const actorListQuery = z
-  .strictObject({
-    ...paging,
-    q: z.optional(searchText),
-    gender: z.optional(text(MAX_GENDER_LENGTH)),
-    min_age: z.optional(wholeNumber(0, 200)),
-    max_age: z.optional(wholeNumber(0, 200)),
-    not_in_movie: z.optional(recordId),
-  })
-  .check(
-    z.refine((query) => query.min_age === undefined || query.max_age === undefined || query.min_age <= query.max_age, {
-      error: 'must not be greater than max_age',
-      path: ['min_age'],
-    }),
-  );
-
-export const movieListQuery = z
-  .strictObject({
-    ...paging,
-    q: z.optional(searchText),
-    released_after: z.optional(calendarDate()),
-    released_before: z.optional(calendarDate()),
-  })
-  .check(
-    z.refine(
-      (query) =>
-        query.released_after === undefined ||
-        query.released_before === undefined ||
-        query.released_after <= query.released_before,
-      { error: 'must not be later than released_before', path: ['released_after'] },
+export const actorListQuery = pure(() =>
+  z
+    .strictObject({
+      ...paging,
+      q: z.optional(searchText),
+      gender: z.optional(text(MAX_GENDER_LENGTH)),
+      min_age: z.optional(wholeNumber(0, 200)),
+      max_age: z.optional(wholeNumber(0, 200)),
+      not_in_movie: z.optional(recordId),
+    })
+    .check(
+      z.refine((query) => query.min_age === undefined || query.max_age === undefined || query.min_age <= query.max_age, {
+        error: 'must not be greater than max_age',
+        path: ['min_age'],
+      }),
     ),
-  );
+);
+
+export const movieListQuery = pure(() =>
+  z
+    .strictObject({
+      ...paging,
+      q: z.optional(searchText),
+      released_after: z.optional(calendarDate()),
+      released_before: z.optional(calendarDate()),
+    })
+    .check(
+      z.refine(
+        (query) =>
+          query.released_after === undefined ||
+          query.released_before === undefined ||
+          query.released_after <= query.released_before,
+        { error: 'must not be later than released_before', path: ['released_after'] },
+      ),
+    ),
+);
 
 /** The deleted records of a kind: paged, newest first, no filters. */
-export const deletedListQuery = z.strictObject(paging);
+export const deletedListQuery = pure(() => z.strictObject(paging));
 
 export type ActorListQuery = z.infer<typeof actorListQuery>;
 export type DeletedListQuery = z.infer<typeof deletedListQuery>;
 export type MovieListQuery = z.infer<typeof movieListQuery>;
 
 /** No query parameters at all: anything sent is a 400, not silently ignored. */
-export const noQuery = z.strictObject({});
+export const noQuery = pure(() => z.strictObject({}));
 /** For the catch-all route, which answers 404/405 whatever the query string. */
-export const anyQuery = z.record(z.string(), z.unknown());
+export const anyQuery = pure(() => z.record(z.string(), z.unknown()));
 
 // ---- path parameters ---------------------------------------------------
 
-export const idParams = z.strictObject({ id: recordId });
-export const castMemberParams = z.strictObject({ id: recordId, actor_id: recordId });
+export const idParams = pure(() => z.strictObject({ id: recordId }));
+export const castMemberParams = pure(() => z.strictObject({ id: recordId, actor_id: recordId }));
