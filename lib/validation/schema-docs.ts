@@ -5,9 +5,10 @@
  * here, in words, and bodies that must change something get `minProperties`.
  *
  * Only lib/http/openapi.ts imports this module, so none of it reaches a
- * function bundle: every bundle holds the schemas, and the prose would count
- * against the bundle-size bar (BENCHMARKS.md) for nothing, as
- * clients read it in openapi.json. tests/unit/bundle-contents.test.ts checks.
+ * function bundle: the bundles hold the schemas, and the prose would count
+ * against the bundle-size bar (BENCHMARKS.md) for nothing, as clients read it
+ * in openapi.json (tests/unit/bundle-contents.test.ts checks). A field added
+ * to a request body needs an entry here (tests/unit/openapi.test.ts checks).
  */
 import type * as z from 'zod/mini';
 import { EARLIEST_DATE, MAX_CAST_SIZE, MAX_CHANGE_ITEMS, MAX_GENDER_LENGTH, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from '../domain/limits';

@@ -5,10 +5,10 @@
  * Written with `zod/mini`: the same validator as zod, in a tree-shakable
  * form that adds ~20 KB to a function bundle instead of ~450 KB.
  *
- * Every function bundle holds this module, so it says nothing but what a
- * client is told when a request breaks a rule: what the OpenAPI document says
- * about these schemas beyond what zod derives lives in
- * lib/validation/schema-docs.ts, which only the document imports.
+ * Function bundles hold this module (each, the schemas its route uses), so
+ * it says nothing but what a client is told when a request breaks a rule:
+ * what the OpenAPI document says about these schemas beyond what zod derives
+ * lives in lib/validation/schema-docs.ts, which only the document imports.
  */
 import * as z from 'zod/mini';
 import { parseCalendarDate, todayUtc } from '../domain/dates';
