@@ -56,7 +56,8 @@ export interface BenchResults {
 
 /** The quality bars. */
 const BARS = {
-  bundleRatio: 1.25,
+  /** Each function's bundle against the bare handler's (issue 18 tightened it from 1.25). */
+  bundleRatio: 1.15,
   coldInitRatio: 1.3,
   /** getActor's warm overhead, p50. */
   warmP50Us: 200,
@@ -239,7 +240,7 @@ export const renderReport = (results: BenchResults): string => {
     `The bare handler (\`tests/bench/bare-handler.ts\`) only builds a DynamoDB document client and sends one GetCommand, with ` +
       `the same SDK version and the same settings: **${bytes(bare.bytes)} bytes**.`,
     '',
-    '| function | source | bytes | × bare | bar ≤ 1.25 |',
+    `| function | source | bytes | × bare | bar ≤ ${BARS.bundleRatio} |`,
     '| --- | --- | ---: | ---: | --- |',
     ...bundleRows.map(
       (row) =>
@@ -260,7 +261,7 @@ export const renderReport = (results: BenchResults): string => {
       'visit every function in a shuffled order and sample the bare bundle right next to it (before or after, at random), ' +
       'so drift over the run touches both sides of every ratio alike; no server of the benchmark is running yet.',
     '',
-    '| bundle | samples | median ms | p25 – p75 ms | **× bare (ratio of medians)** | median of paired ratios | bar ≤ 1.3 |',
+    `| bundle | samples | median ms | p25 – p75 ms | **× bare (ratio of medians)** | median of paired ratios | bar ≤ ${BARS.coldInitRatio} |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     `| bare handler | ${bareCold.samples} | ${fixed(bareCold.median, 1)} | ${fixed(bareCold.p25, 1)} – ${fixed(bareCold.p75, 1)} | 1.000 | | |`,
     ...coldRows.map(
