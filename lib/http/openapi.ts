@@ -2,7 +2,8 @@
  * The OpenAPI 3.1 description of the API, built from the route table
  * (lib/http/route-table.ts) and the very zod schemas the handlers validate
  * with, so it cannot drift from them; the prose of each route comes from
- * lib/http/route-docs.ts.
+ * lib/http/route-docs.ts, what it says of the request schemas beyond zod from
+ * lib/validation/schema-docs.ts.
  *
  * `npm run openapi` writes it to openapi.json (lib/dev/write-openapi.ts); the
  * openapi and docs functions serve that file, tests/unit/openapi.test.ts keeps
@@ -11,7 +12,7 @@
 import * as z from 'zod/mini';
 import { ROLES } from '../auth/permissions';
 import { actorResource, errorResource, movieResource } from '../validation/resources';
-import { jsonSchemaHints } from '../validation/schemas';
+import { jsonSchemaHints } from '../validation/schema-docs';
 import { IDEMPOTENCY_KEY } from './preconditions';
 import { ROUTE_DOCS, TAGS, type RouteDocsFields } from './route-docs';
 import type { ErrorStatus, Resource, RouteDefinition } from './route-table';

@@ -122,6 +122,21 @@ describe('openapi.json', () => {
     }
   });
 
+  it('describes every field of every request body (lib/validation/schema-docs.ts names each)', () => {
+    const bodies = Object.values(document.paths!).flatMap((methods) =>
+      Object.values(methods as Record<string, OpenAPIV3_1.OperationObject>).flatMap((op) => {
+        const schema = (op.requestBody as OpenAPIV3_1.RequestBodyObject | undefined)?.content['application/json']?.schema;
+        return schema && '$ref' in schema ? [schema.$ref.split('/').pop()!] : [];
+      }),
+    );
+    expect(bodies.sort()).toEqual(['ActorCreate', 'ActorUpdate', 'MovieCreate', 'MovieUpdate']);
+    for (const name of bodies) {
+      const { properties } = document.components!.schemas![name] as { properties: Record<string, { description?: string }> };
+      const undescribed = Object.entries(properties).filter(([, property]) => !property.description).map(([field]) => `${name}.${field}`);
+      expect(undescribed).toEqual([]);
+    }
+  });
+
   it('documents the list query parameters with their parsed types', () => {
     const names = (path: string) => (operation('GET', path).parameters as OpenAPIV3_1.ParameterObject[]).map((p) => `${p.in}:${p.name}`);
     expect(names('/api/v1/actors')).toEqual(['query:limit', 'query:cursor', 'query:q', 'query:gender', 'query:min_age', 'query:max_age', 'query:not_in_movie']);
