@@ -49,7 +49,7 @@ export default {
       testMatch: ['<rootDir>/tests/dev/**/*.test.ts'],
     },
   ],
-  // Two cores here: the suite mostly waits on DynamoDB Local and the stacks, and a third lane's stack costs more than it saves.
+  // One lane (and serverless-offline stack) per worker: two for the two cores this suite is timed on (README, "Testing and Postman").
   maxWorkers: 2,
   testSequencer: '<rootDir>/tests/setup/sequencer.cjs',
   testTimeout: 60_000,
