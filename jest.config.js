@@ -8,7 +8,7 @@
  * `npm test` runs all three, as CI does. Test files run in parallel, two at a
  * time: each worker of the stack project has a lane of its own (tables,
  * proxies and serverless-offline stack, tests/setup/lanes.ts), in which its
- * files take turns, because some assert exact totals (README, "Testing").
+ * files take turns, because some assert exact totals (README, "Testing and Postman").
  */
 const shared = {
   testEnvironment: 'node',

@@ -1,6 +1,6 @@
 /**
  * Lanes: the stack project's test files run in parallel, one jest worker per
- * lane, and each lane has servers and tables of its own (README, "Testing"):
+ * lane, and each lane has servers and tables of its own (README, "Testing and Postman"):
  * its two tables (stage `test-<n>`), its index-lag proxy, its conflict
  * emulation and its serverless-offline stack, all in front of the one DynamoDB
  * Local. A worker runs one file at a time, so within a lane the files take
