@@ -5,8 +5,8 @@
  * packaged CloudFormation; its global setup starts (and the teardown stops)
  * those servers on free ports, and only when one of its tests runs. `start`:
  * `npm start` itself, each test starting (and stopping) its own.
- * `npm test` runs all three, as CI does. Test files run in parallel, two at a
- * time: each worker of the stack project has a lane of its own (tables,
+ * `npm test` runs all three, as CI does. Test files run in parallel, three at
+ * a time: each worker of the stack project has a lane of its own (tables,
  * proxies and serverless-offline stack, tests/setup/lanes.ts), in which its
  * files take turns, because some assert exact totals (README, "Testing and Postman").
  */
@@ -49,8 +49,9 @@ export default {
       testMatch: ['<rootDir>/tests/dev/**/*.test.ts'],
     },
   ],
-  // One lane (and serverless-offline stack) per worker: two for the two cores this suite is timed on (README, "Testing and Postman").
-  maxWorkers: 2,
+  // One lane (and serverless-offline stack) per worker. The fuzz file holds one lane for about a quarter of the
+  // serial run's time; the other two share the rest. The work is mostly waiting, so three fit two cores (README, "Testing and Postman").
+  maxWorkers: 3,
   testSequencer: '<rootDir>/tests/setup/sequencer.cjs',
   testTimeout: 60_000,
 };
