@@ -28,7 +28,7 @@ import { LANES_VARIABLE, laneStage, type Lane } from './lanes';
  * How long an index shows a write late, as DynamoDB's global secondary
  * indexes do, for the test files that do not choose for themselves
  * (tests/helpers/index-lag.ts): none unless ENSEMBLE_TEST_INDEX_LAG_MS says
- * (README, "Testing and Postman").
+ * (README, "Where the local stack differs from AWS, and what closes the gap").
  */
 const INDEX_LAG_MS = Number(process.env.ENSEMBLE_TEST_INDEX_LAG_MS ?? '0');
 
