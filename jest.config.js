@@ -5,8 +5,10 @@
  * packaged CloudFormation; its global setup starts (and the teardown stops)
  * those servers on free ports, and only when one of its tests runs. `start`:
  * `npm start` itself, each test starting (and stopping) its own.
- * `npm test` runs all three, as CI does. Test files run one at a time because
- * they share the database, and some assert exact totals.
+ * `npm test` runs all three, as CI does. Test files run in parallel, three at
+ * a time: each worker of the stack project has a lane of its own (tables,
+ * proxies and serverless-offline stack, tests/setup/lanes.ts), in which its
+ * files take turns, because some assert exact totals (docs/running-and-testing.md#testing-and-postman).
  */
 const shared = {
   testEnvironment: 'node',
@@ -37,6 +39,7 @@ export default {
         ...NEEDS_THE_STACK.map((name) => `<rootDir>/tests/unit/${name}.test.ts`),
       ],
       globalSetup: '<rootDir>/tests/setup/global-setup.ts',
+      setupFiles: ['<rootDir>/tests/setup/lane-env.ts'],
       globalTeardown: '<rootDir>/tests/setup/global-teardown.ts',
     },
     {
@@ -46,7 +49,9 @@ export default {
       testMatch: ['<rootDir>/tests/dev/**/*.test.ts'],
     },
   ],
-  maxWorkers: 1,
+  // One lane (and serverless-offline stack) per worker. The fuzz file holds one lane for about a quarter of the
+  // serial run's time; the other two share the rest. The work is mostly waiting, so three fit two cores (docs/running-and-testing.md#testing-and-postman).
+  maxWorkers: 3,
   testSequencer: '<rootDir>/tests/setup/sequencer.cjs',
   testTimeout: 60_000,
 };

@@ -1,11 +1,12 @@
 /**
- * DynamoDB's index lag for one test file. The suite's DynamoDB Local sits
- * behind the index-lag proxy (lib/dev/index-lag.ts, started by the global
- * setup); a file that describes what a client sees on AWS (lists, search,
- * races, the fuzz model, Postman) turns the lag on for its own tests, and
- * back to the suite's baseline after them. Files run one at a time, and the
- * in-process handlers and serverless-offline share the proxy, so the lag
- * holds for both.
+ * DynamoDB's index lag for one test file. Each lane of the suite
+ * (tests/setup/lanes.ts) reaches DynamoDB Local through an index-lag proxy of
+ * its own (lib/dev/index-lag.ts, started by the global setup); a file that
+ * describes what a client sees on AWS (lists, search, races, the fuzz model,
+ * Postman) turns the lag on for its own tests, and back to the suite's
+ * baseline after them. A lane runs one file at a time, so the lag never
+ * reaches a file in another lane, and the lane's in-process handlers and its
+ * serverless-offline share the proxy, so the lag holds for both.
  */
 import { INDEX_LAG_CONTROL_PATH } from '../../lib/dev/index-lag';
 

@@ -55,6 +55,7 @@ import { uniqueName } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
 import { loadSpec, specProblems } from '../helpers/cfn-spec';
 import { invoke, type InvokeRequest } from '../helpers/invoke';
+import { acquirePackaging, releasePackaging } from '../helpers/packaging-lock';
 import { roleToken } from '../helpers/tokens';
 
 // ---------------------------------------------------------------------------------------------
@@ -191,18 +192,23 @@ let prod: Packaged;
 let dev: Packaged;
 
 beforeAll(async () => {
-  // One after the other: both runs stage their zips in the service's own .serverless/ folder.
-  prod = await packageStage('prod', {
-    ...AUTH0,
-    ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
-    AUTH0_CLIENT_ID: 'shell-client-id',
-    AUTH0_CLIENT_SECRET: SHELL_SECRET,
-    ALARM_EMAIL: ALARM_EMAIL,
-    // No EDGE: a kept stage has the edge unless told otherwise.
-    EDGE_ORIGIN_KEYS: EDGE_KEYS.join(','),
-  });
-  dev = await packageStage('dev', AUTH0);
-}, 360_000);
+  // One after the other, and not while deploy-guard packages in another lane: every run stages its zips in the service's own .serverless/ folder.
+  await acquirePackaging();
+  try {
+    prod = await packageStage('prod', {
+      ...AUTH0,
+      ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
+      AUTH0_CLIENT_ID: 'shell-client-id',
+      AUTH0_CLIENT_SECRET: SHELL_SECRET,
+      ALARM_EMAIL: ALARM_EMAIL,
+      // No EDGE: a kept stage has the edge unless told otherwise.
+      EDGE_ORIGIN_KEYS: EDGE_KEYS.join(','),
+    });
+    dev = await packageStage('dev', AUTH0);
+  } finally {
+    releasePackaging();
+  }
+}, 600_000);
 
 afterAll(() => {
   for (const path of cleanups) rmSync(path, { recursive: true, force: true });

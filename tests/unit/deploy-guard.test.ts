@@ -3,6 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { acquirePackaging, releasePackaging } from '../helpers/packaging-lock';
+
+// The packaged CloudFormation test packages in parallel with this file: they take turns at .serverless/.
+beforeAll(acquirePackaging, 600_000);
+afterAll(releasePackaging);
 
 const packageStage = (env: Record<string, string | undefined>) => {
   const outDir = mkdtempSync(join(tmpdir(), 'ensemble-package-'));
