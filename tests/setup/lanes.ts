@@ -6,7 +6,7 @@
  * Local. A worker runs one file at a time, so within a lane the files take
  * turns, as the whole suite once did; across lanes they share nothing but
  * DynamoDB Local's process (and the repository's .serverless/ folder, which
- * the packaging tests take turns at: tests/helpers/packaging-lock.ts).
+ * only tests/unit/cloudformation.test.ts packages into).
  *
  * The global setup starts the lanes and hands them over in one environment
  * variable; tests/setup/lane-env.ts, run before each test file, gives the file

@@ -23,7 +23,7 @@
  * Every resource of both is checked against the CloudFormation resource
  * specification (tests/helpers/cfn-spec.ts), so a misspelt property fails here.
  *
- * (Packaging without AUTH0_DOMAIN and API_AUDIENCE is refused: deploy-guard.test.ts.)
+ * (What packaging refuses: deploy-guard-rules.test.ts and deploy-guard.test.ts.)
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -55,7 +55,6 @@ import { uniqueName } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
 import { loadSpec, specProblems } from '../helpers/cfn-spec';
 import { invoke, type InvokeRequest } from '../helpers/invoke';
-import { acquirePackaging, releasePackaging } from '../helpers/packaging-lock';
 import { roleToken } from '../helpers/tokens';
 
 // ---------------------------------------------------------------------------------------------
@@ -192,22 +191,18 @@ let prod: Packaged;
 let dev: Packaged;
 
 beforeAll(async () => {
-  // One after the other, and not while deploy-guard packages in another lane: every run stages its zips in the service's own .serverless/ folder.
-  await acquirePackaging();
-  try {
-    prod = await packageStage('prod', {
-      ...AUTH0,
-      ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
-      AUTH0_CLIENT_ID: 'shell-client-id',
-      AUTH0_CLIENT_SECRET: SHELL_SECRET,
-      ALARM_EMAIL: ALARM_EMAIL,
-      // No EDGE: a kept stage has the edge unless told otherwise.
-      EDGE_ORIGIN_KEYS: EDGE_KEYS.join(','),
-    });
-    dev = await packageStage('dev', AUTH0);
-  } finally {
-    releasePackaging();
-  }
+  // One after the other: every run stages its zips in the service's own .serverless/ folder. This is the suite's
+  // only file that packages (deploy-guard.test.ts's runs are refused before they build or write anything).
+  prod = await packageStage('prod', {
+    ...AUTH0,
+    ALLOWED_ORIGINS: ` ${ALLOWED_ORIGINS.join(' , ')} `,
+    AUTH0_CLIENT_ID: 'shell-client-id',
+    AUTH0_CLIENT_SECRET: SHELL_SECRET,
+    ALARM_EMAIL: ALARM_EMAIL,
+    // No EDGE: a kept stage has the edge unless told otherwise.
+    EDGE_ORIGIN_KEYS: EDGE_KEYS.join(','),
+  });
+  dev = await packageStage('dev', AUTH0);
 }, 600_000);
 
 afterAll(() => {

@@ -1,16 +1,25 @@
-/** `serverless package` (and so `deploy`) only ever builds a stage that verifies real Auth0 tokens. */
+/**
+ * `serverless package` (and so `deploy`) stops before it builds anything when
+ * a stage is not fit to deploy: proof that serverless.yml loads both guard
+ * plugins and that their hook runs first. Which settings each refuses, and
+ * the message it gives, is tests/unit/deploy-guard-rules.test.ts (their hooks
+ * called directly, milliseconds instead of a Serverless start each); that a
+ * fully configured stage packages is tests/unit/cloudformation.test.ts.
+ */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { acquirePackaging, releasePackaging } from '../helpers/packaging-lock';
 
-// The packaged CloudFormation test packages in parallel with this file: they take turns at .serverless/.
-beforeAll(acquirePackaging, 600_000);
-afterAll(releasePackaging);
+const outDirs: string[] = [];
+afterAll(() => {
+  for (const dir of outDirs) rmSync(dir, { recursive: true, force: true });
+});
 
+// A refused run writes nothing, so it needs no turn at .serverless/ (tests/helpers/packaging-lock.ts).
 const packageStage = (env: Record<string, string | undefined>) => {
   const outDir = mkdtempSync(join(tmpdir(), 'ensemble-package-'));
+  outDirs.push(outDir);
   const {
     AUTH0_DOMAIN: _domain,
     API_AUDIENCE: _audience,
@@ -31,66 +40,17 @@ const packageStage = (env: Record<string, string | undefined>) => {
 
 describe('packaging a stage', () => {
   it.each([
-    [{}, 'AUTH0_DOMAIN and API_AUDIENCE'],
-    [{ AUTH0_DOMAIN: 'tenant.eu.auth0.com' }, 'API_AUDIENCE'],
-    [{ API_AUDIENCE: 'https://ensemble' }, 'AUTH0_DOMAIN'],
-    [{ AUTH0_DOMAIN: '  ', API_AUDIENCE: 'https://ensemble' }, 'AUTH0_DOMAIN'],
-  ])('refuses with %j, naming what is missing', (env, missing) => {
+    ['lib/deploy/require-auth0.cjs', {}, 'Refusing to package or deploy: set AUTH0_DOMAIN and API_AUDIENCE'],
+    [
+      'lib/deploy/edge.cjs',
+      { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: 'c'.repeat(32) },
+      "Refusing to package or deploy: set EDGE_ORIGIN_KEYS to this stage's edge keys",
+    ],
+  ] as [string, Record<string, string>, string][])('stops in %s with %j, exits non-zero, and builds nothing', (_plugin, env, message) => {
     const result = packageStage(env);
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain(`Refusing to package or deploy: set ${missing}`);
+    expect(result.output).toContain(message);
+    expect(readdirSync(result.outDir)).toEqual([]);
     expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
-  });
-
-  it.each([
-    [{}, 'unset'],
-    [{ CURSOR_KEYS: `${'k'.repeat(32)},short` }, 'a key of fewer than 32 characters'],
-  ] as [Record<string, string>, string][])('refuses with the Auth0 settings but CURSOR_KEYS %j (%s), naming it', (env) => {
-    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', ...env });
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain('Refusing to package or deploy: set CURSOR_KEYS');
-    expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
-  });
-
-  const READY = { AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: 'c'.repeat(32) };
-  const EDGE_KEY = 'k'.repeat(32);
-
-  // guardtest is a kept stage: it has the edge (docs/deploying-and-operating.md#the-edge) unless EDGE=off.
-  it.each([
-    [{}, 'EDGE_ORIGIN_KEYS'],
-    [{ EDGE_ORIGIN_KEYS: 'short' }, 'EDGE_ORIGIN_KEYS'],
-    [{ EDGE: 'on' }, 'EDGE_ORIGIN_KEYS'],
-    [{ EDGE: 'maybe', EDGE_ORIGIN_KEYS: EDGE_KEY }, 'EDGE to on or off'],
-    [{ EDGE_ORIGIN_KEYS: EDGE_KEY, AWS_REGION: 'eu-west-1' }, 'EDGE_WEB_ACL_ARN'],
-    [{ EDGE_ORIGIN_KEYS: EDGE_KEY, AWS_REGION: 'eu-west-1', EDGE_WEB_ACL_ARN: 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1' }, 'EDGE_WEB_ACL_ARN'],
-  ] as [Record<string, string>, string][])('refuses a kept stage with the edge on and %j, naming %s', (env, missing) => {
-    const result = packageStage({ ...READY, ...env });
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain(`Refusing to package or deploy: set ${missing}`);
-    expect(existsSync(join(result.outDir, 'cloudformation-template-update-stack.json'))).toBe(false);
-  });
-
-  it('builds one bundle per function, configured for Auth0 and with its cursor keys, when all are set', () => {
-    const cursorKeys = `${'n'.repeat(40)},${'o'.repeat(40)}`;
-    // The edge switched off on a kept stage: allowed, and then nothing of it is built.
-    const result = packageStage({ AUTH0_DOMAIN: 'tenant.eu.auth0.com', API_AUDIENCE: 'https://ensemble', CURSOR_KEYS: cursorKeys, EDGE: 'off' });
-    expect(result.status).toBe(0);
-    const template = JSON.parse(readFileSync(join(result.outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
-    for (const type of ['AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL']) {
-      expect(Object.values(template.Resources).filter((resource: any) => resource.Type === type)).toEqual([]);
-    }
-    const functions = Object.values(template.Resources).filter((resource: any) => resource.Type === 'AWS::Lambda::Function') as any[];
-    expect(functions).toHaveLength(23);
-    for (const fn of functions) {
-      expect(fn.Properties.Runtime).toBe('nodejs22.x');
-      expect(fn.Properties.Environment.Variables).toMatchObject({
-        AUTH0_DOMAIN: 'tenant.eu.auth0.com',
-        API_AUDIENCE: 'https://ensemble',
-        CURSOR_KEYS: cursorKeys,
-      });
-      expect(fn.Properties.Environment.Variables).not.toHaveProperty('DYNAMODB_ENDPOINT');
-      expect(fn.Properties.Environment.Variables).not.toHaveProperty('EDGE_ORIGIN_KEYS');
-    }
-    expect(new Set(functions.map((fn) => fn.Properties.Code.S3Key)).size).toBe(23);
   });
 });
