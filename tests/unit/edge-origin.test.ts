@@ -5,7 +5,8 @@
  * local mode, nothing is checked. Handlers are built with the real middy stack
  * (lib/http/operation.ts) and invoked in-process as Lambda would.
  */
-import { ConfigError, readEdgeConfig } from '../../lib/config';
+import { createRequire } from 'node:module';
+import { ConfigError, EDGE_ORIGIN_HEADER, readEdgeConfig } from '../../lib/config';
 import { operation } from '../../lib/http/operation';
 import * as routes from '../../lib/http/route-table';
 import { withEnv } from '../helpers/env';
@@ -110,5 +111,18 @@ describe('without the edge', () => {
   it('local mode checks nothing, even with keys in the environment', async () => {
     setEnv({ AWS_EXECUTION_ENV: undefined, EDGE_ORIGIN_KEYS: FIRST_KEY });
     expect((await invoke(healthHandler(), { path: '/api/v1/health' })).status).toBe(200);
+  });
+});
+
+describe('the header the functions check', () => {
+  it('is the one CloudFront is told to send (lib/deploy/edge.cjs), as API Gateway hands it over: lower-cased', () => {
+    const { edgeResources } = createRequire(import.meta.url)('../../lib/deploy/edge.cjs') as {
+      edgeResources: (options: Record<string, unknown>) => { resources: Record<string, any> };
+    };
+    const { resources } = edgeResources({ stackName: 'ensemble-prod', webAclArn: undefined, originKey: FIRST_KEY, perAddress: { all: 1500, documents: 100 } });
+    const origins = resources.EdgeDistribution.Properties.DistributionConfig.Origins as { OriginCustomHeaders: { HeaderName: string; HeaderValue: string }[] }[];
+    const headers = origins.flatMap((origin) => origin.OriginCustomHeaders);
+    expect(headers).toEqual([{ HeaderName: 'X-Origin-Verify', HeaderValue: FIRST_KEY }]);
+    expect(EDGE_ORIGIN_HEADER).toBe('x-origin-verify');
   });
 });

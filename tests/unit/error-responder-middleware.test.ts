@@ -76,6 +76,19 @@ describe('errorResponder', () => {
     ]);
   });
 
+  it("keeps the first 200 characters of a verifier's message, which quotes what the sender chose", async () => {
+    const causeOf = async (message: unknown) => {
+      const cause = Object.assign(new Error('x'), { name: 'JwtInvalidIssuerError', message });
+      const { logged } = await respond(new UnauthorizedError('The access token is not for this API.', { reason: 'invalid_token', cause }));
+      return (logged[0]?.fields.cause as { message: unknown }).message;
+    };
+    const issuer = `Issuer not allowed: ${'i'.repeat(400)}`;
+    expect(await causeOf(issuer)).toBe(`${issuer.slice(0, 200)}…`);
+    expect(await causeOf(issuer.slice(0, 201))).toBe(`${issuer.slice(0, 200)}…`);
+    expect(await causeOf(issuer.slice(0, 200))).toBe(issuer.slice(0, 200));
+    expect(await causeOf(42)).toBe(42);
+  });
+
   it('logs a missing token at WARN without a cause', async () => {
     const { logged } = await respond(new UnauthorizedError('The request has no access token.', { reason: 'missing_token' }));
     expect(logged).toEqual([{ level: 'warn', message: 'Access token rejected', fields: { request_id: 'req-1', status: 401, reason: 'The request has no access token.' } }]);
