@@ -49,8 +49,9 @@ export default {
       testMatch: ['<rootDir>/tests/dev/**/*.test.ts'],
     },
   ],
-  // One lane (and serverless-offline stack) per worker. The fuzz file holds one lane for about a quarter of the
-  // serial run's time; the other two share the rest. The work is mostly waiting, so three fit two cores (docs/running-and-testing.md#testing-and-postman).
+  // One lane (and serverless-offline stack) per worker. The fuzz file holds one lane for about half of the
+  // run; the other two share the rest. On two cores the suite is CPU-bound, so lanes gain little there; what
+  // three lanes cost and buy is measured in docs/running-and-testing.md#testing-and-postman.
   maxWorkers: 3,
   testSequencer: '<rootDir>/tests/setup/sequencer.cjs',
   testTimeout: 60_000,
