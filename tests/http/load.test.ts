@@ -1,7 +1,7 @@
 /**
  * Load: 20 connections for 20 s (LOAD_SECONDS to change it; `npm run
- * test:load` runs 60 s) of mixed reads and writes through serverless-offline. Every answer must be a 2xx, no
- * connection may fail, the data must stay consistent, and the server's
+ * test:load` runs 60 s) of mixed reads and writes through serverless-offline.
+ * Every answer must be a 2xx, no connection may fail, the data must stay consistent, and the server's
  * memory must settle rather than climb. No timing is asserted: the figures
  * are reported (and, with LOAD_REPORT=<file>, written there by
  * `npm run test:load`).
@@ -14,10 +14,9 @@ import { api, apiUrl } from '../helpers/api';
 import { settledIntegrityProblems } from '../helpers/integrity';
 import { roleToken } from '../helpers/tokens';
 
-// 20 s in npm test: over a thousand requests even on a 2-core machine (1,115 there, 140 of them creates),
-// which meets the races and error paths of the mix; the run saturates both cores and goes last, alone, so
-// every second of it is a second of npm test. Longer runs say more about memory: `npm run test:load` (60 s),
-// and `npm run bench`, which measures it side by side with a bare handler.
+// Why 20 s in npm test: the run goes last, alone, and saturates two cores, so each second of it is a second
+// of npm test; 20 s is still over a thousand requests there (1,115, 140 of them creates). Memory over longer
+// runs is what `npm run test:load` and `npm run bench` are for.
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 20);
 
 /** Resident memory of the serverless-offline process (its Lambda workers are threads inside it). */
